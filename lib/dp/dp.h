@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef ESPRIT_DP_H
+#define ESPRIT_DP_H
+/*
+ * The data plane: ports, worker lcores and the tables they read.
+ *
+ * Contract:
+ *  - The control lcore (main) owns `struct dp` and is the only writer of
+ *    shared tables. It talks to each worker through a single-producer,
+ *    single-consumer ring of typed messages (install SA, remove SA, new
+ *    SPD); a worker applies them to its own tables between bursts, so
+ *    workers never lock and never wait.
+ *  - Memory a worker may still reference (a removed SA, a replaced SPD) is
+ *    freed only after the worker acknowledged the message and then passed an
+ *    RCU quiescent state (rte_rcu_qsbr), see dp_tables.c.
+ *  - Workers hand packets for the control plane (ARP, ND, ping, IKE,
+ *    neighbour resolution, ICMP errors) to one multi-producer ring, and the
+ *    control plane transmits through per-port rings that worker 0 drains:
+ *    no TX queue is shared between lcores.
+ *  - With a single lcore the main lcore runs the worker loop itself and the
+ *    control work in between.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <intel-ipsec-mb.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_ip_frag.h>
+#include <rte_rcu_qsbr.h>
+
+#include "conf/conf.h"
+#include "dp/counters.h"
+#include "net/neigh.h"
+#include "net/route.h"
+#include "sa/sa.h"
+#include "spd/spd.h"
+
+#define DP_MAX_PORTS 8
+#define DP_MAX_WORKERS 64
+#define DP_MAX_RXQ 16
+#define DP_TXBUF 512
+#define DP_BURST_MAX 128
+
+/* Why a packet went to the control plane (mbuf hash.fdir.lo). */
+enum punt_reason {
+	PUNT_ARP = 1,
+	PUNT_ND,	/* ICMPv6 neighbour discovery */
+	PUNT_LOCAL,	/* other IP traffic for one of our addresses */
+	PUNT_IKE,	/* UDP 500, or 4500 with a zero non-ESP marker */
+	PUNT_RESOLVE,	/* next hop MAC unknown: hold and resolve */
+	PUNT_TOO_BIG,	/* send ICMP frag needed / packet too big; hi = MTU */
+	PUNT_TTL,	/* send ICMP time exceeded */
+};
+#define PUNT_REASON(m) ((m)->hash.fdir.lo)
+#define PUNT_ARG(m) ((m)->hash.fdir.hi)
+
+struct dp_port {
+	char name[CONF_NAME_MAX];
+	uint16_t port_id;	/* DPDK port */
+	uint8_t role;		/* PORT_ROLE_LAN / WAN */
+	uint8_t promisc;
+	uint16_t mtu;
+	uint16_t nb_rxq, nb_txq;
+	struct rte_ether_addr mac;
+	unsigned n_v4, n_v6;
+	uint32_t v4[CONF_ADDRS_MAX];	   /* our addresses, network order */
+	uint8_t v6[CONF_ADDRS_MAX + 1][16]; /* + the link-local one */
+	struct rte_ring *ctl_tx;	   /* control plane -> wire */
+};
+
+struct dp_port_ctr {
+	uint64_t rx, tx, rx_bytes, tx_bytes;
+	uint64_t esp_in, esp_out, bypass, punted;
+};
+
+struct worker_ctr {
+	struct dp_port_ctr port[DP_MAX_PORTS];
+	uint64_t drops[DROP_MAX];
+	uint64_t loops, busy_loops;
+} __rte_cache_aligned;
+
+/* Messages control -> worker. */
+enum dp_msg_op { MSG_SA_ADD = 1, MSG_SA_DEL, MSG_SPD_SET };
+struct dp_msg {
+	uint32_t op;
+	uint32_t id;
+	void *ptr;
+};
+
+struct txbuf {
+	uint16_t n;
+	struct rte_mbuf *m[DP_TXBUF];
+};
+
+struct worker {
+	unsigned id, lcore;
+	int socket;
+	IMB_MGR *mb;
+	struct rte_ring *msg;	  /* control -> this worker */
+	uint64_t msg_done;	  /* messages applied (acquire/release) */
+	unsigned n_rxq;
+	struct { uint16_t port; uint16_t queue; } rxq[DP_MAX_RXQ];
+	uint16_t ip_id;
+	/* tables owned by this worker */
+	struct spd *spd;
+	struct sa **sa_by_id;
+	struct rte_hash *spi;
+	struct worker_ctr ctr;
+	struct txbuf tx[DP_MAX_PORTS];
+	struct rte_ip_frag_tbl *frag_tbl;
+	struct rte_ip_frag_death_row death_row;
+};
+
+struct dp {
+	const struct conf *conf;
+	unsigned n_ports;
+	struct dp_port port[DP_MAX_PORTS];
+	uint16_t idx_of_port_id[RTE_MAX_ETHPORTS]; /* DPDK port id -> index */
+	struct rte_mempool *pool;
+	struct rte_mempool *indirect_pool;	/* fragmentation */
+	struct route_table *rt;
+	struct neigh_table *nt;
+	unsigned n_workers;
+	struct worker *wk[DP_MAX_WORKERS];
+	bool main_is_worker;
+	struct rte_ring *punt;		/* workers -> control (mbufs) */
+	struct rte_ring *events;	/* workers -> control (SA events) */
+	struct rte_rcu_qsbr *qsv;
+	unsigned burst;
+	uint32_t sa_cap;
+	volatile bool stop;
+	uint64_t tsc_hz;
+	IMB_MGR *ctl_mb;		/* control lcore's, for key expansion */
+};
+
+/* SA lifetime events, worker -> control. */
+enum sa_event { SA_EV_SOFT = 1, SA_EV_HARD = 2 };
+#define SA_EVENT(id, ev) ((uint64_t)(id) << 8 | (ev))
+
+extern struct dp *g_dp;
+
+/* dp_port.c */
+int dp_ports_init(struct dp *dp, char *err, size_t errlen);
+void dp_ports_stop(struct dp *dp);
+bool dp_port_has_v4(const struct dp_port *p, uint32_t a);
+bool dp_port_has_v6(const struct dp_port *p, const uint8_t a[16]);
+
+/* dp_worker.c */
+int dp_workers_init(struct dp *dp, char *err, size_t errlen);
+int dp_worker_loop(void *arg);	/* lcore entry */
+void dp_worker_poll(struct worker *w); /* one iteration */
+void dp_worker_apply_msg(struct worker *w, const struct dp_msg *msg);
+void dp_workers_free(struct dp *dp);
+
+#endif

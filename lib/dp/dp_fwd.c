@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+
+#include "dp/dp_int.h"
+#include "net/frag.h"
+
+void wk_tx_flush(struct worker *w, uint16_t port)
+{
+	struct txbuf *b = &w->tx[port];
+	struct dp_port_ctr *pc = &w->ctr.port[port];
+	uint16_t sent;
+
+	if (b->n == 0)
+		return;
+	sent = rte_eth_tx_burst(g_dp->port[port].port_id, (uint16_t)w->id, b->m, b->n);
+	pc->tx += sent;
+	for (uint16_t i = 0; i < sent; i++)
+		pc->tx_bytes += b->m[i]->pkt_len;
+	for (uint16_t i = sent; i < b->n; i++)
+		wk_drop(w, b->m[i], DROP_tx_full);
+	b->n = 0;
+}
+
+void wk_punt(struct worker *w, struct rte_mbuf *m, enum punt_reason r,
+	     uint32_t arg)
+{
+	PUNT_REASON(m) = r;
+	PUNT_ARG(m) = arg;
+	if (rte_ring_mp_enqueue(g_dp->punt, m) != 0) {
+		wk_drop(w, m, DROP_punt_full);
+		return;
+	}
+	if (m->port < RTE_MAX_ETHPORTS)
+		w->ctr.port[g_dp->idx_of_port_id[m->port]].punted++;
+}
+
+void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev)
+{
+	uint32_t bit = ev == SA_EV_SOFT ? SA_ST_SOFT_RAISED : SA_ST_HARD_RAISED;
+	uint64_t e = SA_EVENT(sa->id, ev);
+
+	/* Raise each event once, whichever worker sees it first. */
+	if (__atomic_fetch_or(&sa->state, bit, __ATOMIC_RELAXED) & bit)
+		return;
+	if (ev == SA_EV_HARD)
+		__atomic_fetch_or(&sa->state, SA_ST_DEAD, __ATOMIC_RELAXED);
+	if (rte_ring_mp_enqueue_elem(g_dp->events, &e, sizeof(e)) != 0)
+		__atomic_fetch_and(&sa->state, ~bit, __ATOMIC_RELAXED); /* retry later */
+}
+
+bool wk_ttl_dec(struct worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
+{
+	uint8_t *l3 = pkt_l3(m, pi);
+
+	if (pi->ttl <= 1) {
+		w->ctr.drops[DROP_ttl_exceeded]++;
+		wk_punt(w, m, PUNT_TTL, 0);
+		return false;
+	}
+	if (pi->af == AF_INET) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+		uint16_t old = rte_cpu_to_be_16((uint16_t)(ip->time_to_live << 8 |
+							   ip->next_proto_id));
+
+		ip->time_to_live--;
+		ip->hdr_checksum = csum_update16(ip->hdr_checksum, old,
+			rte_cpu_to_be_16((uint16_t)(ip->time_to_live << 8 |
+						    ip->next_proto_id)));
+	} else {
+		((struct rte_ipv6_hdr *)l3)->hop_limits--;
+	}
+	return true;
+}
+
+static void l2_write(struct rte_mbuf *m, const struct dp_port *p,
+		     const uint8_t mac[6], uint8_t af)
+{
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	memcpy(&e->dst_addr, mac, 6);
+	e->src_addr = p->mac;
+	e->ether_type = rte_cpu_to_be_16(af == AF_INET ? RTE_ETHER_TYPE_IPV4
+						       : RTE_ETHER_TYPE_IPV6);
+	m->port = p->port_id;
+}
+
+/* Too big for the egress port: fragment when we may, else ICMP. */
+static void too_big(struct worker *w, struct rte_mbuf *m, uint8_t af,
+		    bool own_outer, uint16_t port, const uint8_t mac[6])
+{
+	const struct dp_port *p = &g_dp->port[port];
+	const struct rte_ipv4_hdr *ip4 =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, ETH_HLEN);
+	struct rte_mbuf *frags[FRAG_MAX];
+	int n;
+
+	if (af == AF_INET ? (ip4->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))
+			  : !own_outer) {
+		w->ctr.drops[DROP_too_big]++;
+		wk_punt(w, m, PUNT_TOO_BIG, p->mtu);
+		return;
+	}
+	n = frag_packet(m, af, p->mtu, g_dp->pool, frags, FRAG_MAX, w->ip_id++);
+	if (n < 0) {
+		wk_drop(w, m, DROP_frag_failed);
+		return;
+	}
+	rte_pktmbuf_free(m);
+	for (int i = 0; i < n; i++) {
+		l2_write(frags[i], p, mac, af);
+		wk_tx(w, port, frags[i]);
+	}
+}
+
+void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN);
+	const struct nexthop *nh;
+	struct ip_addr dst;
+	uint8_t mac[6];
+	int ni;
+
+	if (af == AF_INET)
+		nh = route_lookup4(g_dp->rt, ((const struct rte_ipv4_hdr *)l3)->dst_addr);
+	else
+		nh = route_lookup6(g_dp->rt, ((const struct rte_ipv6_hdr *)l3)->dst_addr);
+	if (unlikely(nh == NULL)) {
+		wk_drop(w, m, DROP_no_route);
+		return;
+	}
+	if (nh->has_via) {
+		ni = nh->neigh;
+	} else {
+		if (af == AF_INET)
+			ip_addr_from_v4(&dst, ((const struct rte_ipv4_hdr *)l3)->dst_addr);
+		else
+			ip_addr_from_v6(&dst, ((const struct rte_ipv6_hdr *)l3)->dst_addr);
+		ni = neigh_lookup(g_dp->nt, &dst);
+	}
+	if (unlikely(ni < 0 || !neigh_mac(neigh_at(g_dp->nt, (unsigned)ni), mac))) {
+		wk_punt(w, m, PUNT_RESOLVE, nh->port);
+		return;
+	}
+	if (unlikely(m->data_len - ETH_HLEN > g_dp->port[nh->port].mtu)) {
+		too_big(w, m, af, own_outer, nh->port, mac);
+		return;
+	}
+	l2_write(m, &g_dp->port[nh->port], mac, af);
+	wk_tx(w, nh->port, m);
+}
+
+void wk_key4(const struct rte_mbuf *m, const struct pkt_info *pi,
+	     struct spd_key4 *k)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, pi->l2_len);
+
+	k->proto = pi->proto;
+	k->src = ip->src_addr;
+	k->dst = ip->dst_addr;
+	k->sport = rte_cpu_to_be_16(pi->sport);
+	k->dport = rte_cpu_to_be_16(pi->dport);
+}
+
+void wk_key6(const struct rte_mbuf *m, const struct pkt_info *pi,
+	     struct spd_key6 *k)
+{
+	const struct rte_ipv6_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, pi->l2_len);
+
+	k->proto = pi->proto;
+	memcpy(k->src, ip->src_addr, 16);
+	memcpy(k->dst, ip->dst_addr, 16);
+	k->sport = rte_cpu_to_be_16(pi->sport);
+	k->dport = rte_cpu_to_be_16(pi->dport);
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "esp/esp.h"
+
+/* RFC 4303 §2.4: payload, padding, pad length and next header end on the
+ * cipher's block boundary (and on 4 bytes in any case). */
+static inline uint32_t padded_len(const struct sa *sa, uint32_t len)
+{
+	return RTE_ALIGN_CEIL(len + 2, sa->xf.block);
+}
+
+uint32_t esp_outb_overhead(const struct sa *sa, uint32_t l3_tot)
+{
+	uint32_t hdr = sa->hdr_len;
+
+	return hdr + padded_len(sa, l3_tot) - l3_tot + sa->xf.icv_len;
+}
+
+/* Padding bytes 1, 2, 3, ... (RFC 4303 §2.4), then pad length and next
+ * header. Returns 0 or a drop reason. */
+static int add_trailer(const struct sa *sa, struct rte_mbuf *m, uint32_t len,
+		       uint8_t next_header, uint32_t *pay_len)
+{
+	uint32_t padded = padded_len(sa, len), padlen = padded - len - 2;
+	uint8_t *t = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(padlen + 2 +
+							  sa->xf.icv_len));
+
+	if (unlikely(t == NULL))
+		return DROP_no_headroom;
+	for (uint32_t i = 0; i < padlen; i++)
+		t[i] = (uint8_t)(i + 1);
+	t[padlen] = (uint8_t)padlen;
+	t[padlen + 1] = next_header;
+	*pay_len = padded;
+	return 0;
+}
+
+static inline void write_esp(const struct sa *sa, uint8_t *esp, uint64_t seq)
+{
+	uint32_t s = rte_cpu_to_be_32((uint32_t)seq);
+
+	memcpy(esp, &sa->spi_be, 4);
+	memcpy(esp + 4, &s, 4);
+	xform_make_iv(&sa->xf, seq, esp + 8);
+}
+
+/* DSCP per the SA (copy or fixed), ECN copied (RFC 6040 §4.1, normal mode). */
+static inline uint8_t outer_tos(const struct sa *sa, uint8_t inner_tos)
+{
+	uint8_t dscp = sa->dscp < 0 ? inner_tos >> 2 : (uint8_t)sa->dscp;
+
+	return (uint8_t)(dscp << 2 | (inner_tos & 3));
+}
+
+static void outer4(const struct sa *sa, uint8_t *l3, uint32_t len,
+		   const struct pkt_info *pi, uint16_t ip_id)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+	bool df = sa->df == 1 || (sa->df == 0 && pi->af == AF_INET && pi->df);
+
+	ip->type_of_service = outer_tos(sa, pi->tos);
+	ip->total_length = rte_cpu_to_be_16((uint16_t)len);
+	ip->packet_id = rte_cpu_to_be_16(ip_id);
+	ip->fragment_offset = df ? rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG) : 0;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+static void outer6(const struct sa *sa, uint8_t *l3, uint32_t len,
+		   const struct pkt_info *pi)
+{
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)l3;
+
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28 |
+					(uint32_t)outer_tos(sa, pi->tos) << 20);
+	ip->payload_len = rte_cpu_to_be_16((uint16_t)(len - sizeof(*ip)));
+}
+
+static int encap_tunnel(const struct sa *sa, struct rte_mbuf *m,
+			const struct pkt_info *pi, uint64_t seq, uint16_t ip_id,
+			uint8_t **esp, uint32_t *pay_len)
+{
+	uint32_t len = pi->l3_tot, hl = sa->outer_l3_len + (sa->encap ? 8 : 0);
+	uint8_t *l3;
+	int rc;
+
+	rte_pktmbuf_adj(m, pi->l2_len);
+	rc = add_trailer(sa, m, len, pi->af == AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6,
+			 pay_len);
+	if (rc == 0 && rte_pktmbuf_headroom(m) < ETH_HLEN + sa->hdr_len) {
+		rte_pktmbuf_trim(m, (uint16_t)(m->data_len - len));
+		rc = DROP_no_headroom;
+	}
+	if (rc != 0) {
+		rte_pktmbuf_prepend(m, pi->l2_len); /* give it back intact */
+		return rc;
+	}
+	l3 = (uint8_t *)rte_pktmbuf_prepend(m, sa->hdr_len) ;
+	rte_pktmbuf_prepend(m, ETH_HLEN);
+	memcpy(l3, sa->tmpl, hl);
+	m->l2_len = ETH_HLEN;
+	m->l3_len = sa->outer_l3_len;
+	*esp = l3 + hl;
+	write_esp(sa, *esp, seq);
+	len = m->data_len - ETH_HLEN;
+	if (sa->encap) {
+		struct rte_udp_hdr *u = (struct rte_udp_hdr *)(l3 + sa->outer_l3_len);
+
+		u->dgram_len = rte_cpu_to_be_16((uint16_t)(len - sa->outer_l3_len));
+	}
+	if (sa->outer_af == AF_INET)
+		outer4(sa, l3, len, pi, ip_id);
+	else
+		outer6(sa, l3, len, pi);
+	return 0;
+}
+
+/*
+ * Transport mode (RFC 4303 §3.1.1): the IP header, and for IPv6 the
+ * extension headers before the upper layer, stay in front; ESP (and UDP)
+ * go between them and the upper-layer header, which becomes the payload.
+ */
+static int encap_transport(const struct sa *sa, struct rte_mbuf *m,
+			   const struct pkt_info *pi, uint64_t seq,
+			   uint8_t **esp, uint32_t *pay_len)
+{
+	uint32_t ins = sa->hdr_len, hl = pi->l3_len;
+	uint32_t l4len = pi->l3_tot - hl;
+	uint8_t *old, *l3, nh;
+	int rc;
+
+	if (pi->frag)
+		return DROP_sa_mismatch; /* transport mode cannot carry fragments */
+	old = pkt_l3(m, pi);
+	nh = old[pi->nh_off];
+	rc = add_trailer(sa, m, l4len, nh, pay_len);
+	if (rc != 0)
+		return rc;
+	if (rte_pktmbuf_headroom(m) + pi->l2_len < ETH_HLEN + ins) {
+		rte_pktmbuf_trim(m, (uint16_t)(*pay_len - l4len + sa->xf.icv_len));
+		return DROP_no_headroom;
+	}
+	rte_pktmbuf_adj(m, pi->l2_len);
+	l3 = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)ins);
+	memmove(l3, l3 + ins, hl);
+	rte_pktmbuf_prepend(m, ETH_HLEN);
+	l3[pi->nh_off] = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
+	m->l2_len = ETH_HLEN;
+	m->l3_len = hl;
+	if (sa->encap) {
+		struct rte_udp_hdr *u = (struct rte_udp_hdr *)(l3 + hl);
+
+		memcpy(u, sa->tmpl, 8);
+		u->dgram_len = rte_cpu_to_be_16((uint16_t)(m->data_len - ETH_HLEN - hl));
+	}
+	*esp = l3 + hl + (sa->encap ? 8 : 0);
+	write_esp(sa, *esp, seq);
+	if (pi->af == AF_INET) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(m->data_len - ETH_HLEN));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	} else {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)l3;
+
+		ip->payload_len = rte_cpu_to_be_16((uint16_t)(m->data_len - ETH_HLEN -
+							       sizeof(*ip)));
+	}
+	return 0;
+}
+
+int esp_outb_encap(const struct sa *sa, struct rte_mbuf *m,
+		   const struct pkt_info *pi, uint64_t seq, uint16_t ip_id,
+		   uint8_t **esp, uint32_t *pay_len)
+{
+	if (sa->mode == SA_MODE_TUNNEL)
+		return encap_tunnel(sa, m, pi, seq, ip_id, esp, pay_len);
+	return encap_transport(sa, m, pi, seq, esp, pay_len);
+}
+
+/* RFC 3948 §2.1 lets IPv4 senders leave the UDP checksum zero; over IPv6 it
+ * is mandatory (RFC 8200 §8.1), and it covers the ciphertext. The pseudo
+ * header is built here because extension headers may sit before UDP. */
+void esp_outb_finish(const struct sa *sa, struct rte_mbuf *m)
+{
+	const struct rte_ipv6_hdr *ip;
+	struct rte_udp_hdr *u;
+	struct {
+		uint8_t addrs[32];
+		uint32_t len;
+		uint8_t zero[3], nh;
+	} __attribute__((packed)) ph;
+	uint32_t sum, ulen;
+	uint16_t c;
+
+	if (!sa->encap || sa->outer_af != AF_INET6)
+		return;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, ETH_HLEN);
+	u = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, ETH_HLEN + m->l3_len);
+	ulen = m->data_len - ETH_HLEN - m->l3_len;
+	memcpy(ph.addrs, ip->src_addr, 32);
+	ph.len = rte_cpu_to_be_32(ulen);
+	memset(ph.zero, 0, 3);
+	ph.nh = IPPROTO_UDP;
+	u->dgram_cksum = 0;
+	sum = (uint32_t)rte_raw_cksum(&ph, sizeof(ph)) + rte_raw_cksum(u, ulen);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	c = (uint16_t)~sum;
+	u->dgram_cksum = c == 0 ? 0xffff : c;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "esp/replay.h"
+
+#include <string.h>
+
+#include <rte_atomic.h>
+#include <rte_common.h>
+
+/* Words kept: the window plus two blocks of slack, so that the word a new
+ * block reuses never holds a block still inside the window. */
+static uint32_t nwords(uint32_t win)
+{
+	return rte_align32pow2(win / 64 + 3);
+}
+
+size_t replay_size(uint32_t win)
+{
+	return sizeof(struct replay) + nwords(win) * sizeof(struct replay_word);
+}
+
+void replay_init(struct replay *r, uint32_t win, bool esn)
+{
+	uint32_t n = nwords(win);
+
+	memset(r, 0, sizeof(*r) + n * sizeof(struct replay_word));
+	r->win = win;
+	r->mask = n - 1;
+	r->esn = esn;
+}
+
+/*
+ * RFC 4303 appendix A2.1: infer the high-order 32 bits from the low half and
+ * the window's top (Tl, Th). The window used for inference is at least 64
+ * so that a receiver without anti-replay still follows the sender.
+ */
+static uint64_t esn_infer(uint64_t top, uint32_t win, uint32_t seql)
+{
+	uint32_t tl = (uint32_t)top, th = (uint32_t)(top >> 32);
+	uint32_t w = win < 64 ? 64 : win;
+	uint32_t bottom = tl - w + 1; /* modulo 2^32 by design */
+	uint32_t seqh;
+
+	if (tl >= w - 1)		/* case A: window within one subspace */
+		seqh = seql >= bottom ? th : th + 1;
+	else				/* case B: window spans two subspaces */
+		seqh = seql >= bottom ? th - 1 : th;
+	if (th == 0 && seqh == UINT32_MAX)  /* nothing below subspace 0 */
+		seqh = 0;
+	return (uint64_t)seqh << 32 | seql;
+}
+
+int replay_check(const struct replay *r, uint32_t seq_lo, uint64_t *seq)
+{
+	uint64_t top = __atomic_load_n(&r->top, __ATOMIC_ACQUIRE);
+	uint64_t s = r->esn ? esn_infer(top, r->win, seq_lo) : seq_lo;
+	const struct replay_word *w;
+
+	*seq = s;
+	if (r->win == 0)
+		return REPLAY_OK;
+	if (s == 0 || s + r->win <= top)
+		return REPLAY_OLD;
+	if (s > top)
+		return REPLAY_OK;
+	w = &r->w[(s >> 6) & r->mask];
+	if (__atomic_load_n(&w->blk, __ATOMIC_RELAXED) == (s >> 6) &&
+	    (__atomic_load_n(&w->bits, __ATOMIC_RELAXED) & (1ull << (s & 63))))
+		return REPLAY_DUP;
+	return REPLAY_OK;
+}
+
+static int set_bit(struct replay *r, uint64_t s)
+{
+	struct replay_word *w = &r->w[(s >> 6) & r->mask];
+	uint64_t blk = s >> 6, bit = 1ull << (s & 63);
+	rte_int128_t old, nw;
+
+	old.val[0] = __atomic_load_n(&w->blk, __ATOMIC_RELAXED);
+	old.val[1] = __atomic_load_n(&w->bits, __ATOMIC_RELAXED);
+	for (;;) {
+		if (old.val[0] > blk)		/* reused for a newer block */
+			return REPLAY_OLD;
+		if (old.val[0] == blk && (old.val[1] & bit))
+			return REPLAY_DUP;
+		nw.val[0] = blk;
+		nw.val[1] = (old.val[0] == blk ? old.val[1] : 0) | bit;
+		if (rte_atomic128_cmp_exchange((rte_int128_t *)w, &old, &nw, 0,
+					       __ATOMIC_ACQ_REL,
+					       __ATOMIC_RELAXED))
+			return REPLAY_OK;
+	}
+}
+
+int replay_commit(struct replay *r, uint64_t s)
+{
+	uint64_t top;
+	int rc;
+
+	if (r->win != 0) {
+		top = __atomic_load_n(&r->top, __ATOMIC_ACQUIRE);
+		if (s == 0 || s + r->win <= top)
+			return REPLAY_OLD;
+		rc = set_bit(r, s);
+		if (rc != REPLAY_OK)
+			return rc;
+	}
+	/* Raise top to s unless someone already went further. */
+	top = __atomic_load_n(&r->top, __ATOMIC_RELAXED);
+	while (s > top &&
+	       !__atomic_compare_exchange_n(&r->top, &top, s, true,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+	return REPLAY_OK;
+}

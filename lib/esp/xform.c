@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "esp/xform.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+#include <wmmintrin.h>
+
+#include <rte_byteorder.h>
+
+#include "util/hex.h"
+
+/* HMAC (RFC 2104) with the inner and outer key blocks hashed once here, as
+ * ipsec-mb expects: per packet only the message is hashed. */
+static void hmac_pads(struct xform *x, IMB_MGR *mb, const uint8_t *key,
+		      unsigned len)
+{
+	uint8_t blk[128];
+	unsigned bs = x->hash == IMB_AUTH_HMAC_SHA_384 ||
+			      x->hash == IMB_AUTH_HMAC_SHA_512 ? 128 : 64;
+
+	for (int pass = 0; pass < 2; pass++) {
+		uint8_t pad = pass == 0 ? 0x36 : 0x5c;
+		uint8_t *out = pass == 0 ? x->ipad : x->opad;
+
+		memset(blk, pad, bs);
+		for (unsigned i = 0; i < len; i++)
+			blk[i] ^= key[i];
+		switch (x->hash) {
+		case IMB_AUTH_HMAC_SHA_1: IMB_SHA1_ONE_BLOCK(mb, blk, out); break;
+		case IMB_AUTH_HMAC_SHA_256: IMB_SHA256_ONE_BLOCK(mb, blk, out); break;
+		case IMB_AUTH_HMAC_SHA_384: IMB_SHA384_ONE_BLOCK(mb, blk, out); break;
+		case IMB_AUTH_HMAC_SHA_512: IMB_SHA512_ONE_BLOCK(mb, blk, out); break;
+		default: break;
+		}
+	}
+	secure_zero(blk, sizeof(blk));
+}
+
+static IMB_HASH_ALG integ_to_imb(enum alg_integ i)
+{
+	switch (i) {
+	case ALG_INTEG_HMAC_SHA1_96: return IMB_AUTH_HMAC_SHA_1;
+	case ALG_INTEG_HMAC_SHA256_128: return IMB_AUTH_HMAC_SHA_256;
+	case ALG_INTEG_HMAC_SHA384_192: return IMB_AUTH_HMAC_SHA_384;
+	case ALG_INTEG_HMAC_SHA512_256: return IMB_AUTH_HMAC_SHA_512;
+	case ALG_INTEG_NONE: break;
+	}
+	return IMB_AUTH_NULL;
+}
+
+static void aes_expand(struct xform *x, IMB_MGR *mb, const uint8_t *key)
+{
+	if (x->key_bytes == 16)
+		IMB_AES_KEYEXP_128(mb, key, x->k.aes.enc, x->k.aes.dec);
+	else
+		IMB_AES_KEYEXP_256(mb, key, x->k.aes.enc, x->k.aes.dec);
+}
+
+static int cipher_init(struct xform *x, IMB_MGR *mb, const uint8_t *key)
+{
+	const struct alg *a = x->alg;
+
+	switch (a->cipher) {
+	case ALG_CIPHER_AES_GCM:
+		x->cipher = IMB_CIPHER_GCM;
+		x->hash = IMB_AUTH_AES_GMAC;
+		if (a->key_len == 16)
+			IMB_AES128_GCM_PRE(mb, key, &x->k.gcm);
+		else
+			IMB_AES256_GCM_PRE(mb, key, &x->k.gcm);
+		return 0;
+	case ALG_CIPHER_CHACHA20_POLY1305:
+		x->cipher = IMB_CIPHER_CHACHA20_POLY1305;
+		x->hash = IMB_AUTH_CHACHA20_POLY1305;
+		memcpy(x->k.chacha, key, 32);
+		return 0;
+	case ALG_CIPHER_AES_CBC:
+		x->cipher = IMB_CIPHER_CBC;
+		aes_expand(x, mb, key);
+		return 0;
+	case ALG_CIPHER_AES_CTR:
+		x->cipher = IMB_CIPHER_CNTR;
+		aes_expand(x, mb, key);
+		return 0;
+	case ALG_CIPHER_NULL:
+		x->cipher = IMB_CIPHER_NULL;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int ivkey_init(struct xform *x, IMB_MGR *mb)
+{
+	uint8_t k[16];
+	uint32_t unused[44] __attribute__((aligned(16)));
+
+	if (getrandom(k, sizeof(k), 0) != sizeof(k))
+		return -EIO;
+	IMB_AES_KEYEXP_128(mb, k, x->ivkey, unused);
+	secure_zero(k, sizeof(k));
+	secure_zero(unused, sizeof(unused));
+	return 0;
+}
+
+int xform_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
+	       const uint8_t *ekey, unsigned ekey_len, const uint8_t *akey,
+	       unsigned akey_len, bool esn)
+{
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	if (ekey_len != (unsigned)a->key_len + a->salt_len ||
+	    akey_len != a->auth_key_len)
+		return -EINVAL;
+	x->alg = a;
+	x->key_bytes = a->key_len;
+	x->iv_len = a->iv_len;
+	x->icv_len = a->icv_len;
+	x->block = a->block;
+	x->esn = esn;
+	memcpy(x->salt, ekey + a->key_len, a->salt_len);
+	rc = cipher_init(x, mb, ekey);
+	if (rc == 0 && !a->aead) {
+		x->hash = integ_to_imb(a->integ);
+		hmac_pads(x, mb, akey, akey_len);
+	}
+	if (rc == 0 && a->cipher == ALG_CIPHER_AES_CBC)
+		rc = ivkey_init(x, mb);
+	if (rc < 0)
+		xform_clear(x);
+	return rc;
+}
+
+void xform_clear(struct xform *x)
+{
+	secure_zero(x, sizeof(*x));
+}
+
+static inline void cbc_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
+{
+	const __m128i *rk = (const __m128i *)x->ivkey;
+	__m128i b = _mm_set_epi64x(0, (long long)seq);
+
+	b = _mm_xor_si128(b, _mm_load_si128(&rk[0]));
+	for (int i = 1; i < 10; i++)
+		b = _mm_aesenc_si128(b, _mm_load_si128(&rk[i]));
+	b = _mm_aesenclast_si128(b, _mm_load_si128(&rk[10]));
+	_mm_storeu_si128((__m128i *)iv, b);
+}
+
+void xform_make_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
+{
+	uint64_t be;
+
+	if (x->cipher == IMB_CIPHER_CBC) {
+		cbc_iv(x, seq, iv);
+		return;
+	}
+	/* Counter-based suites need uniqueness only (RFC 4106 §3.1,
+	 * RFC 3686 §3, RFC 7634 §2): the sequence number is unique per SA. */
+	if (x->iv_len == 8) {
+		be = rte_cpu_to_be_64(seq);
+		memcpy(iv, &be, 8);
+	}
+}
+
+/* salt || explicit IV: the 12-byte nonce of GCM, CTR and ChaCha20. */
+static inline void nonce12(const struct xform *x, const uint8_t *esp,
+			   struct xform_scratch *s)
+{
+	memcpy(s->iv, x->salt, 4);
+	memcpy(s->iv + 4, esp + 8, 8);
+}
+
+static inline const uint8_t *aead_aad(const struct xform *x, const uint8_t *esp,
+				      uint32_t seq_hi, struct xform_scratch *s)
+{
+	uint32_t hi;
+
+	if (!x->esn)
+		return esp; /* SPI || seq, in place */
+	hi = rte_cpu_to_be_32(seq_hi);
+	memcpy(s->aad, esp, 4);
+	memcpy(s->aad + 4, &hi, 4);
+	memcpy(s->aad + 8, esp + 4, 4);
+	return s->aad;
+}
+
+/* Fields common to every suite. */
+static inline void job_base(const struct xform *x, IMB_JOB *j, uint8_t *esp,
+			    uint32_t pay_len, bool enc)
+{
+	uint32_t off = 8 + x->iv_len;
+
+	j->cipher_direction = enc ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
+	j->chain_order = enc ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
+	j->cipher_mode = x->cipher;
+	j->hash_alg = x->hash;
+	j->key_len_in_bytes = x->key_bytes;
+	j->src = esp;
+	j->dst = esp + off;
+	j->cipher_start_src_offset_in_bytes = off;
+	j->msg_len_to_cipher_in_bytes = pay_len;
+	j->auth_tag_output_len_in_bytes = x->icv_len;
+}
+
+static inline void job_aead(const struct xform *x, IMB_JOB *j, uint8_t *esp,
+			    uint32_t pay_len, uint32_t seq_hi,
+			    struct xform_scratch *s)
+{
+	const uint8_t *aad = aead_aad(x, esp, seq_hi, s);
+	uint64_t aad_len = x->esn ? 12 : 8;
+
+	nonce12(x, esp, s);
+	j->iv = s->iv;
+	j->iv_len_in_bytes = 12;
+	j->hash_start_src_offset_in_bytes = 8 + x->iv_len;
+	j->msg_len_to_hash_in_bytes = pay_len;
+	if (x->cipher == IMB_CIPHER_GCM) {
+		j->enc_keys = &x->k.gcm;
+		j->dec_keys = &x->k.gcm;
+		j->u.GCM.aad = aad;
+		j->u.GCM.aad_len_in_bytes = aad_len;
+	} else {
+		j->enc_keys = x->k.chacha;
+		j->dec_keys = x->k.chacha;
+		j->u.CHACHA20_POLY1305.aad = aad;
+		j->u.CHACHA20_POLY1305.aad_len_in_bytes = aad_len;
+	}
+}
+
+/* Encrypt-then-MAC suites: the ICV covers ESP header, IV and ciphertext,
+ * plus the ESN high half appended (RFC 4303 §2.2.1, §3.3.2.1). */
+static inline void job_etm(const struct xform *x, IMB_JOB *j, uint8_t *esp,
+			   uint32_t pay_len, struct xform_scratch *s)
+{
+	j->enc_keys = x->k.aes.enc;
+	j->dec_keys = x->k.aes.dec;
+	if (x->cipher == IMB_CIPHER_CBC) {
+		j->iv = esp + 8;
+		j->iv_len_in_bytes = 16;
+	} else if (x->cipher == IMB_CIPHER_CNTR) {
+		nonce12(x, esp, s);
+		j->iv = s->iv;		/* nonce || IV; counter 1 appended */
+		j->iv_len_in_bytes = 12;
+		j->dec_keys = x->k.aes.enc;	/* CTR only encrypts */
+	} else {
+		j->iv = NULL;
+		j->iv_len_in_bytes = 0;
+	}
+	j->hash_start_src_offset_in_bytes = 0;
+	j->msg_len_to_hash_in_bytes = 8 + x->iv_len + pay_len + (x->esn ? 4 : 0);
+	j->u.HMAC._hashed_auth_key_xor_ipad = x->ipad;
+	j->u.HMAC._hashed_auth_key_xor_opad = x->opad;
+}
+
+static inline void put_seq_hi(uint8_t *p, uint32_t seq_hi)
+{
+	uint32_t be = rte_cpu_to_be_32(seq_hi);
+
+	memcpy(p, &be, 4);
+}
+
+void xform_job_encrypt(const struct xform *x, IMB_JOB *j, uint8_t *esp,
+		       uint32_t pay_len, uint32_t seq_hi,
+		       struct xform_scratch *s)
+{
+	uint8_t *icv = esp + 8 + x->iv_len + pay_len;
+
+	job_base(x, j, esp, pay_len, true);
+	j->auth_tag_output = icv;
+	if (x->alg->aead) {
+		job_aead(x, j, esp, pay_len, seq_hi, s);
+		return;
+	}
+	job_etm(x, j, esp, pay_len, s);
+	if (x->esn)
+		put_seq_hi(icv, seq_hi);
+}
+
+void xform_job_decrypt(const struct xform *x, IMB_JOB *j, uint8_t *esp,
+		       uint32_t pay_len, uint32_t seq_hi,
+		       struct xform_scratch *s)
+{
+	uint8_t *icv = esp + 8 + x->iv_len + pay_len;
+
+	job_base(x, j, esp, pay_len, false);
+	j->auth_tag_output = s->icv;
+	if (x->alg->aead) {
+		job_aead(x, j, esp, pay_len, seq_hi, s);
+		return;
+	}
+	job_etm(x, j, esp, pay_len, s);
+	if (x->esn) {
+		memcpy(s->saved, icv, x->icv_len);
+		put_seq_hi(icv, seq_hi);
+	}
+}
+
+const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
+				  uint32_t pay_len,
+				  const struct xform_scratch *s)
+{
+	if (!x->alg->aead && x->esn)
+		return s->saved;
+	return esp + 8 + x->iv_len + pay_len;
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "sa/sa.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_udp.h>
+
+#include "util/hex.h"
+
+/* The outer header every packet of the SA starts from: IPv4 or IPv6 (tunnel
+ * mode) and the UDP header of RFC 3948 encapsulation. Lengths, TOS, ID and
+ * checksum are per packet. */
+static void make_template(struct sa *sa)
+{
+	uint8_t *t = sa->tmpl;
+	uint8_t proto = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
+
+	if (sa->mode == SA_MODE_TUNNEL && sa->outer_af == AF_INET) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)t;
+
+		ip->version_ihl = 0x45;
+		ip->time_to_live = sa->ttl;
+		ip->next_proto_id = proto;
+		ip->src_addr = sa->src.v4;
+		ip->dst_addr = sa->dst.v4;
+		t += sizeof(*ip);
+	} else if (sa->mode == SA_MODE_TUNNEL) {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)t;
+
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip->proto = proto;
+		ip->hop_limits = sa->ttl;
+		memcpy(ip->src_addr, sa->src.b, 16);
+		memcpy(ip->dst_addr, sa->dst.b, 16);
+		t += sizeof(*ip);
+	}
+	if (sa->encap) {
+		struct rte_udp_hdr *u = (struct rte_udp_hdr *)t;
+
+		u->src_port = rte_cpu_to_be_16(sa->p.encap_sport);
+		u->dst_port = rte_cpu_to_be_16(sa->p.encap_dport);
+	}
+}
+
+static void set_limits(struct sa *sa)
+{
+	const struct sa_lifetime *l = &sa->p.life;
+
+	/* RFC 4303 §3.3.3: without ESN the counter must not cycle, so the
+	 * last usable number is 2^32 - 1. */
+	sa->seq_limit = sa->p.esn ? UINT64_MAX : UINT32_MAX;
+	if (l->hard_packets && l->hard_packets < sa->seq_limit)
+		sa->seq_limit = l->hard_packets;
+	sa->soft_packets = l->soft_packets ? l->soft_packets : UINT64_MAX;
+	sa->hard_packets = l->hard_packets ? l->hard_packets : UINT64_MAX;
+	sa->soft_bytes = l->soft_bytes ? l->soft_bytes : UINT64_MAX;
+	sa->hard_bytes = l->hard_bytes ? l->hard_bytes : UINT64_MAX;
+}
+
+static void set_layout(struct sa *sa)
+{
+	const struct xform *x = &sa->xf;
+
+	sa->outer_l3_len = sa->mode == SA_MODE_TUNNEL
+				   ? (sa->outer_af == AF_INET ? 20 : 40) : 0;
+	sa->hdr_len = (uint16_t)(sa->outer_l3_len + (sa->encap ? 8 : 0) + 8 +
+				 x->iv_len);
+	sa->overhead_max = (uint16_t)(sa->hdr_len + x->block + 1 + x->icv_len);
+}
+
+static int init_crypto(struct sa *sa, const struct sa_params *p, void *mb,
+		       char *err, size_t errlen)
+{
+	int rc = xform_init(&sa->xf, mb, p->alg, p->enc_key, p->enc_key_len,
+			    p->auth_key, p->auth_key_len, p->esn);
+
+	if (rc < 0)
+		snprintf(err, errlen, "SA %s: key setup for %s failed", p->name,
+			 p->alg->name);
+	return rc;
+}
+
+static int init_replay(struct sa *sa, int socket, char *err, size_t errlen)
+{
+	if (sa->dir != SA_DIR_IN)
+		return 0;
+	sa->rw = rte_zmalloc_socket("replay", replay_size(sa->p.replay_window),
+				    RTE_CACHE_LINE_SIZE, socket);
+	if (sa->rw == NULL) {
+		snprintf(err, errlen, "SA %s: no memory for the replay window",
+			 sa->p.name);
+		return -ENOMEM;
+	}
+	replay_init(sa->rw, sa->p.replay_window, sa->p.esn);
+	return 0;
+}
+
+struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
+		     void *imb_mgr, int socket, char *err, size_t errlen)
+{
+	size_t sz = sizeof(struct sa) + n_workers * sizeof(struct sa_ctr);
+	struct sa *sa;
+
+	if (p->alg == NULL || p->proto != SA_PROTO_ESP) {
+		snprintf(err, errlen, "SA %s: only ESP with a known suite", p->name);
+		return NULL;
+	}
+	sa = rte_zmalloc_socket("sa", sz, RTE_CACHE_LINE_SIZE, socket);
+	if (sa == NULL) {
+		snprintf(err, errlen, "SA %s: out of memory", p->name);
+		return NULL;
+	}
+	sa->p = *p;
+	secure_zero(sa->p.enc_key, sizeof(sa->p.enc_key));
+	secure_zero(sa->p.auth_key, sizeof(sa->p.auth_key));
+	sa->id = id;
+	sa->n_ctr = n_workers;
+	sa->spi_be = rte_cpu_to_be_32(p->spi);
+	sa->dir = (uint8_t)p->dir;
+	sa->mode = (uint8_t)p->mode;
+	sa->outer_af = p->dst.family;
+	sa->encap = p->encap;
+	sa->ttl = p->ttl ? p->ttl : 64;
+	sa->df = p->df;
+	sa->dscp = p->dscp;
+	sa->src = p->src;
+	sa->dst = p->dst;
+	sa->created_tsc = rte_get_tsc_cycles();
+	if (init_crypto(sa, p, imb_mgr, err, errlen) < 0 ||
+	    init_replay(sa, socket, err, errlen) < 0) {
+		sa_free(sa);
+		return NULL;
+	}
+	set_layout(sa);
+	set_limits(sa);
+	make_template(sa);
+	return sa;
+}
+
+void sa_free(struct sa *sa)
+{
+	if (sa == NULL)
+		return;
+	xform_clear(&sa->xf);
+	rte_free(sa->rw);
+	secure_zero(sa, sizeof(*sa));
+	rte_free(sa);
+}
+
+void sa_ctr_sum(const struct sa *sa, struct sa_ctr *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned w = 0; w < sa->n_ctr; w++) {
+		const struct sa_ctr *c = &sa->ctr[w];
+
+		out->packets += c->packets;
+		out->bytes += c->bytes;
+		for (unsigned d = 0; d < DROP_MAX; d++)
+			out->drops[d] += c->drops[d];
+	}
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef ESPRIT_SPD_H
+#define ESPRIT_SPD_H
+/*
+ * Security Policy Database (RFC 4301 §4.4.1) on rte_acl, IPv4 and IPv6.
+ *
+ * Contract:
+ *  - An spd is immutable once built: the control plane builds a new one when
+ *    policies change and publishes it to the workers (RCU, dp/tables.h), so
+ *    classification needs no locks.
+ *  - Callers classify a whole burst at once from compact keys (spd_key4/6,
+ *    fields in network byte order) that they fill while parsing; this keeps
+ *    IPv4 options and IPv6 extension headers out of the ACL's way.
+ *  - A result is 0 when no rule matched (RFC 4301: discard), otherwise
+ *    SPD_RES(action, sa_id); the highest priority rule wins.
+ */
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "sa/sa_params.h"
+
+struct spd_key4 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint32_t src, dst;
+	uint16_t sport, dport;
+} __attribute__((packed));
+
+struct spd_key6 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+} __attribute__((packed));
+
+struct spd_rule {
+	enum sa_dir dir;
+	struct ts sel;
+	uint32_t priority;
+	enum spd_action action;
+	uint32_t sa_id; /* protect only */
+};
+
+#define SPD_RES(action, sa_id) ((uint32_t)(action) | ((uint32_t)(sa_id) << 2))
+#define SPD_RES_ACTION(r) ((r) & 3u)
+#define SPD_RES_SA(r) ((r) >> 2)
+#define SPD_MAX_SA_ID ((1u << 30) - 1)
+
+struct spd;
+
+/* Build from rules of both directions. NULL with a message in err on failure. */
+struct spd *spd_build(const struct spd_rule *rules, unsigned n, int socket,
+		      char *err, size_t errlen);
+void spd_free(struct spd *spd);
+unsigned spd_rule_count(const struct spd *spd);
+
+/* Classify n keys (pointers) of one family and direction; results[i] as above. */
+void spd_classify4(const struct spd *spd, enum sa_dir dir,
+		   const struct spd_key4 *const keys[], uint32_t results[],
+		   unsigned n);
+void spd_classify6(const struct spd *spd, enum sa_dir dir,
+		   const struct spd_key6 *const keys[], uint32_t results[],
+		   unsigned n);
+
+#endif
