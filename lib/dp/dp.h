@@ -27,12 +27,12 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
-#include <rte_ip_frag.h>
 #include <rte_rcu_qsbr.h>
 
 #include "conf/conf.h"
 #include "dp/counters.h"
 #include "net/neigh.h"
+#include "net/pkt.h"
 #include "net/route.h"
 #include "sa/sa.h"
 #include "spd/spd.h"
@@ -89,6 +89,19 @@ struct dp_msg {
 	void *ptr;
 };
 
+/* One packet between the stages of a burst (outbound or inbound ESP). */
+struct esp_item {
+	struct rte_mbuf *m;
+	struct sa *sa;
+	struct pkt_info pi;
+	uint8_t *esp;
+	uint32_t esp_off;
+	uint32_t pay_len;
+	uint64_t seq;
+	int verdict;		/* 0 or a drop reason, set when crypto completes */
+	struct xform_scratch scratch;
+};
+
 struct txbuf {
 	uint16_t n;
 	struct rte_mbuf *m[DP_TXBUF];
@@ -109,8 +122,7 @@ struct worker {
 	struct rte_hash *spi;
 	struct worker_ctr ctr;
 	struct txbuf tx[DP_MAX_PORTS];
-	struct rte_ip_frag_tbl *frag_tbl;
-	struct rte_ip_frag_death_row death_row;
+	struct esp_item items[DP_BURST_MAX];
 };
 
 struct dp {
@@ -131,6 +143,7 @@ struct dp {
 	unsigned burst;
 	uint32_t sa_cap;
 	volatile bool stop;
+	bool running;			/* workers launched: talk through rings */
 	uint64_t tsc_hz;
 	IMB_MGR *ctl_mb;		/* control lcore's, for key expansion */
 };

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * WAN side (RFC 4301 §5.2): ESP for us is looked up by SPI, checked against
+ * the replay window, decrypted and verified in one batch of crypto jobs,
+ * committed to the window, decapsulated, and the inner packet must match
+ * the SA's inbound policy before it is forwarded. Cleartext that the
+ * inbound SPD says must be protected is dropped.
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_ip.h>
+
+#include "dp/dp_crypto.h"
+#include "dp/dp_int.h"
+#include "esp/esp.h"
+#include "util/hex.h"
+
+struct inner_batch {
+	unsigned n4, n6;
+	struct esp_item *it4[DP_BURST_MAX], *it6[DP_BURST_MAX];
+	struct spd_key4 k4[DP_BURST_MAX];
+	struct spd_key6 k6[DP_BURST_MAX];
+	const struct spd_key4 *p4[DP_BURST_MAX];
+	const struct spd_key6 *p6[DP_BURST_MAX];
+	uint32_t r4[DP_BURST_MAX], r6[DP_BURST_MAX];
+};
+
+static void ib_done(struct worker *w, IMB_JOB *j)
+{
+	struct esp_item *it = j->user_data2;
+	const struct xform *x = &it->sa->xf;
+
+	if (unlikely(j->status != IMB_STATUS_COMPLETED))
+		it->verdict = DROP_crypto_error;
+	else if (ct_memcmp(it->scratch.icv,
+			   xform_received_icv(x, it->esp, it->pay_len, &it->scratch),
+			   x->icv_len) != 0)
+		it->verdict = DROP_auth_failed;
+	else
+		it->verdict = 0;
+}
+
+/* Does the outer header fit the SA (RFC 4301 §4.4.2: SA destination;
+ * RFC 3948: encapsulation as negotiated)? */
+static bool outer_fits(const struct sa *sa, struct rte_mbuf *m,
+		       const struct pkt_info *pi, uint32_t esp_off)
+{
+	const uint8_t *l3 = pkt_l3(m, pi);
+	bool encap = esp_off != (uint32_t)pi->l2_len + pi->l3_len;
+
+	if (sa->outer_af != pi->af || encap != !!sa->encap)
+		return false;
+	if (pi->af == AF_INET)
+		return ((const struct rte_ipv4_hdr *)l3)->dst_addr == sa->dst.v4;
+	return memcmp(((const struct rte_ipv6_hdr *)l3)->dst_addr, sa->dst.b, 16) == 0;
+}
+
+/* SPI lookup for the whole list in one rte_hash call. */
+static void spi_lookup(struct worker *w, struct esp_item *it, unsigned n)
+{
+	uint32_t spis[DP_BURST_MAX];
+	const void *keys[DP_BURST_MAX];
+	void *data[DP_BURST_MAX];
+	uint64_t hits = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(&spis[i], rte_pktmbuf_mtod_offset(it[i].m, uint8_t *,
+							 it[i].esp_off), 4);
+		keys[i] = &spis[i];
+	}
+	if (n)
+		rte_hash_lookup_bulk_data(w->spi, keys, n, &hits, data);
+	for (unsigned i = 0; i < n; i++)
+		it[i].sa = (hits >> i) & 1 ? data[i] : NULL;
+}
+
+/* Pre-crypto checks and job submission for one packet; false = consumed. */
+static bool ib_start(struct worker *w, struct esp_item *it)
+{
+	struct sa *sa = it->sa;
+	IMB_JOB *j;
+	int rc;
+
+	if (unlikely(sa == NULL)) {
+		wk_drop(w, it->m, DROP_no_sa);
+		return false;
+	}
+	if (unlikely(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD)) {
+		wk_sa_drop(w, sa, it->m, DROP_lifetime_expired);
+		return false;
+	}
+	if (unlikely(!outer_fits(sa, it->m, &it->pi, it->esp_off))) {
+		wk_sa_drop(w, sa, it->m, DROP_sa_mismatch);
+		return false;
+	}
+	rc = esp_inb_locate(sa, it->m, &it->pi, it->esp_off, &it->pay_len, &it->seq);
+	if (unlikely(rc != 0)) {
+		wk_sa_drop(w, sa, it->m, rc);
+		return false;
+	}
+	it->esp = rte_pktmbuf_mtod_offset(it->m, uint8_t *, it->esp_off);
+	it->verdict = DROP_crypto_error; /* until the job says otherwise */
+	j = cq_job(w);
+	xform_job_decrypt(&sa->xf, j, it->esp, it->pay_len,
+			  (uint32_t)(it->seq >> 32), &it->scratch);
+	j->user_data = it->m;
+	j->user_data2 = it;
+	cq_submit(w, ib_done);
+	return true;
+}
+
+/* Lifetime accounting once per run (RFC 4301 §4.4.2.1). */
+static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
+			uint64_t bytes)
+{
+	uint64_t tp, tb;
+
+	if (pkts == 0)
+		return;
+	sa->ctr[w->id].packets += pkts;
+	sa->ctr[w->id].bytes += bytes;
+	tp = __atomic_add_fetch(&sa->packets, pkts, __ATOMIC_RELAXED);
+	tb = __atomic_add_fetch(&sa->bytes, bytes, __ATOMIC_RELAXED);
+	__atomic_store_n(&sa->last_rx_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
+	if (unlikely(tp >= sa->hard_packets || tb >= sa->hard_bytes))
+		wk_sa_event(w, sa, SA_EV_HARD);
+	else if (unlikely(tp >= sa->soft_packets || tb >= sa->soft_bytes))
+		wk_sa_event(w, sa, SA_EV_SOFT);
+}
+
+/* After crypto: verdicts, window commit, decapsulation, inner parse. */
+static void ib_finish(struct worker *w, struct esp_item *it, unsigned n,
+		      struct inner_batch *b)
+{
+	uint64_t pkts = 0, bytes = 0;
+
+	b->n4 = b->n6 = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct esp_item *x = &it[i];
+		int rc = x->verdict;
+
+		if (x->m == NULL)
+			continue;
+		if (rc == 0)
+			rc = esp_inb_decap(x->sa, x->m, &x->pi, x->esp_off,
+					   x->pay_len, x->seq);
+		if (rc == 0)
+			rc = pkt_parse(x->m, &x->pi);
+		if (rc != 0) {
+			wk_sa_drop(w, x->sa, x->m, rc);
+		} else {
+			pkts++;
+			bytes += x->pi.l3_tot;
+			w->ctr.port[g_dp->idx_of_port_id[x->m->port]].esp_in++;
+			if (x->pi.af == AF_INET) {
+				wk_key4(x->m, &x->pi, &b->k4[b->n4]);
+				b->p4[b->n4] = &b->k4[b->n4];
+				b->it4[b->n4++] = x;
+			} else {
+				wk_key6(x->m, &x->pi, &b->k6[b->n6]);
+				b->p6[b->n6] = &b->k6[b->n6];
+				b->it6[b->n6++] = x;
+			}
+		}
+		if (i + 1 == n || it[i + 1].sa != x->sa || it[i + 1].m == NULL) {
+			run_account(w, x->sa, pkts, bytes);
+			pkts = bytes = 0;
+		}
+	}
+}
+
+/* RFC 4301 §5.2 step 4: the inner packet must be one the SA may carry. */
+static void inner_policy(struct worker *w, struct esp_item *x, uint32_t res)
+{
+	if (res != SPD_RES(SPD_PROTECT, x->sa->id)) {
+		wk_sa_drop(w, x->sa, x->m, DROP_policy_mismatch);
+		return;
+	}
+	if (wk_ttl_dec(w, x->m, &x->pi))
+		wk_fwd(w, x->m, x->pi.af, false);
+}
+
+static void ib_esp(struct worker *w, struct esp_item *it, unsigned n)
+{
+	struct inner_batch b;
+
+	spi_lookup(w, it, n);
+	for (unsigned i = 0; i < n; i++)
+		if (!ib_start(w, &it[i]))
+			it[i].m = NULL; /* consumed; jobs point into items, so no compaction */
+	cq_flush(w, ib_done);
+	ib_finish(w, it, n, &b);
+	spd_classify4(w->spd, SA_DIR_IN, b.p4, b.r4, b.n4);
+	spd_classify6(w->spd, SA_DIR_IN, b.p6, b.r6, b.n6);
+	for (unsigned i = 0; i < b.n4; i++)
+		inner_policy(w, b.it4[i], b.r4[i]);
+	for (unsigned i = 0; i < b.n6; i++)
+		inner_policy(w, b.it6[i], b.r6[i]);
+}
+
+/* Cleartext not for us arriving from the WAN: the inbound SPD decides. */
+static void transit(struct worker *w, struct rte_mbuf *m,
+		    const struct pkt_info *pi, uint32_t res)
+{
+	switch (SPD_RES_ACTION(res)) {
+	case SPD_BYPASS:
+		w->ctr.port[g_dp->idx_of_port_id[m->port]].bypass++;
+		if (wk_ttl_dec(w, m, pi))
+			wk_fwd(w, m, pi->af, false);
+		return;
+	case SPD_PROTECT:
+		wk_drop(w, m, DROP_unprotected);
+		return;
+	case SPD_DISCARD:
+		wk_drop(w, m, DROP_policy_discard);
+		return;
+	default:
+		wk_drop(w, m, DROP_no_policy);
+	}
+}
+
+struct transit_batch {
+	unsigned n4, n6;
+	uint16_t i4[DP_BURST_MAX], i6[DP_BURST_MAX];
+	struct spd_key4 k4[DP_BURST_MAX];
+	struct spd_key6 k6[DP_BURST_MAX];
+	const struct spd_key4 *p4[DP_BURST_MAX];
+	const struct spd_key6 *p6[DP_BURST_MAX];
+	uint32_t r4[DP_BURST_MAX], r6[DP_BURST_MAX];
+};
+
+/* Sort one packet: ESP (ours, or any ESP for transport-mode SAs) to the
+ * items, cleartext transit to the batch. */
+static void wan_sort1(struct worker *w, uint16_t port, struct rte_mbuf *m,
+		      struct pkt_info *pi, uint16_t idx, unsigned *ne,
+		      struct transit_batch *b)
+{
+	uint32_t esp_off = 0;
+	int rc = wk_local(w, port, m, pi, &esp_off);
+
+	if (rc == LOCAL_CONSUMED)
+		return;
+	/* ESP passing through: ours only if the SPI is one of our
+	 * transport-mode SAs, otherwise it is transit like any cleartext. */
+	if (rc == LOCAL_NOT_OURS && pi->proto == IPPROTO_ESP && !pi->frag &&
+	    pi->l3_tot - pi->l3_len >= 8) {
+		uint32_t off = pi->l2_len + pi->l3_len, spi;
+
+		memcpy(&spi, rte_pktmbuf_mtod_offset(m, uint8_t *, off), 4);
+		if (rte_hash_lookup(w->spi, &spi) >= 0) {
+			esp_off = off;
+			rc = LOCAL_ESP;
+		}
+	}
+	if (rc == LOCAL_ESP) {
+		struct esp_item *it = &w->items[(*ne)++];
+
+		it->m = m;
+		it->pi = *pi;
+		it->esp_off = esp_off;
+		return;
+	}
+	if (pi->af == AF_INET) {
+		wk_key4(m, pi, &b->k4[b->n4]);
+		b->p4[b->n4] = &b->k4[b->n4];
+		b->i4[b->n4++] = idx;
+	} else {
+		wk_key6(m, pi, &b->k6[b->n6]);
+		b->p6[b->n6] = &b->k6[b->n6];
+		b->i6[b->n6++] = idx;
+	}
+}
+
+void wk_wan_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
+		  uint16_t n)
+{
+	struct dp_port_ctr *pc = &w->ctr.port[port];
+	struct pkt_info pi[DP_BURST_MAX];
+	struct transit_batch b;
+	unsigned ne = 0;
+
+	pc->rx += n;
+	b.n4 = b.n6 = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		int rc = pkt_parse(pkts[i], &pi[i]);
+
+		pc->rx_bytes += pkts[i]->pkt_len;
+		if (unlikely(rc != 0))
+			wk_drop(w, pkts[i], rc);
+		else if (unlikely(pi[i].kind == PKT_ARP))
+			wk_punt(w, pkts[i], PUNT_ARP, 0);
+		else
+			wan_sort1(w, port, pkts[i], &pi[i], i, &ne, &b);
+	}
+	if (ne)
+		ib_esp(w, w->items, ne);
+	spd_classify4(w->spd, SA_DIR_IN, b.p4, b.r4, b.n4);
+	spd_classify6(w->spd, SA_DIR_IN, b.p6, b.r6, b.n6);
+	for (unsigned i = 0; i < b.n4; i++)
+		transit(w, pkts[b.i4[i]], &pi[b.i4[i]], b.r4[i]);
+	for (unsigned i = 0; i < b.n6; i++)
+		transit(w, pkts[b.i6[i]], &pi[b.i6[i]], b.r6[i]);
+}

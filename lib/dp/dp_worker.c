@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker lcore: poll its rx queues, run each burst to completion,
+ * apply control messages between bursts, report a quiescent state each
+ * iteration. Worker 0 also drains the control plane's transmit rings.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "dp/dp_int.h"
+#include "util/log.h"
+
+struct dp *g_dp;
+
+void dp_worker_apply_msg(struct worker *w, const struct dp_msg *msg)
+{
+	struct sa *sa = msg->ptr;
+
+	switch (msg->op) {
+	case MSG_SA_ADD:
+		w->sa_by_id[sa->id] = sa;
+		if (sa->dir == SA_DIR_IN &&
+		    rte_hash_add_key_data(w->spi, &sa->spi_be, sa) < 0)
+			ELOG(ERR, "worker %u: SPI table full", w->id);
+		break;
+	case MSG_SA_DEL:
+		/* The control plane keeps the SA alive until we have acked
+		 * this message and passed a quiescent state: reading it is
+		 * still safe here. */
+		if (msg->id < g_dp->sa_cap && w->sa_by_id[msg->id] == sa)
+			w->sa_by_id[msg->id] = NULL;
+		if (sa->dir == SA_DIR_IN) {
+			void *cur;
+
+			if (rte_hash_lookup_data(w->spi, &sa->spi_be, &cur) >= 0 &&
+			    cur == sa)
+				rte_hash_del_key(w->spi, &sa->spi_be);
+		}
+		break;
+	case MSG_SPD_SET:
+		w->spd = msg->ptr;
+		break;
+	default:
+		break;
+	}
+}
+
+static void apply_msgs(struct worker *w)
+{
+	struct dp_msg msg;
+	uint64_t n = 0;
+
+	while (rte_ring_sc_dequeue_elem(w->msg, &msg, sizeof(msg)) == 0) {
+		dp_worker_apply_msg(w, &msg);
+		n++;
+	}
+	if (n)
+		__atomic_store_n(&w->msg_done, w->msg_done + n, __ATOMIC_RELEASE);
+}
+
+/* Control-plane packets queued for the wire, sent from worker 0's queues. */
+static void drain_ctl_tx(struct worker *w)
+{
+	struct rte_mbuf *m[32];
+
+	for (unsigned p = 0; p < g_dp->n_ports; p++) {
+		unsigned n = rte_ring_sc_dequeue_burst(g_dp->port[p].ctl_tx,
+						       (void **)m, 32, NULL);
+
+		for (unsigned i = 0; i < n; i++)
+			wk_tx(w, (uint16_t)p, m[i]);
+	}
+}
+
+void dp_worker_poll(struct worker *w)
+{
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	bool busy = false;
+
+	if (unlikely(!rte_ring_empty(w->msg)))
+		apply_msgs(w);
+	for (unsigned q = 0; q < w->n_rxq; q++) {
+		uint16_t port = w->rxq[q].port;
+		uint16_t n = rte_eth_rx_burst(g_dp->port[port].port_id,
+					      w->rxq[q].queue, pkts,
+					      (uint16_t)g_dp->burst);
+
+		if (n == 0)
+			continue;
+		busy = true;
+		if (g_dp->port[port].role == PORT_ROLE_LAN)
+			wk_lan_input(w, port, pkts, n);
+		else
+			wk_wan_input(w, port, pkts, n);
+	}
+	if (w->id == 0)
+		drain_ctl_tx(w);
+	for (unsigned p = 0; p < g_dp->n_ports; p++)
+		wk_tx_flush(w, (uint16_t)p);
+	w->ctr.loops++;
+	w->ctr.busy_loops += busy;
+	rte_rcu_qsbr_quiescent(g_dp->qsv, w->id);
+}
+
+int dp_worker_loop(void *arg)
+{
+	struct worker *w = arg;
+
+	rte_rcu_qsbr_thread_online(g_dp->qsv, w->id);
+	while (!__atomic_load_n(&g_dp->stop, __ATOMIC_RELAXED))
+		dp_worker_poll(w);
+	rte_rcu_qsbr_thread_offline(g_dp->qsv, w->id);
+	return 0;
+}
+
+static IMB_MGR *new_mgr(void)
+{
+	IMB_MGR *mb = alloc_mb_mgr(0);
+
+	if (mb != NULL)
+		init_mb_mgr_auto(mb, NULL);
+	return mb;
+}
+
+static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errlen)
+{
+	char name[32];
+	struct rte_hash_parameters hp = {
+		.name = name, .entries = dp->sa_cap, .key_len = sizeof(uint32_t),
+		.hash_func = rte_jhash, .socket_id = w->socket,
+	};
+
+	snprintf(name, sizeof(name), "spi%u", w->id);
+	w->spi = rte_hash_create(&hp);
+	w->sa_by_id = rte_zmalloc_socket("sa_by_id", dp->sa_cap * sizeof(void *),
+					 RTE_CACHE_LINE_SIZE, w->socket);
+	snprintf(name, sizeof(name), "wmsg%u", w->id);
+	w->msg = rte_ring_create_elem(name, sizeof(struct dp_msg), 4096, w->socket,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	w->mb = new_mgr();
+	if (!w->spi || !w->sa_by_id || !w->msg || !w->mb) {
+		snprintf(err, errlen, "worker %u: out of memory", w->id);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Queues: explicit from the configuration, or worker i polls queue i of
+ * every port that has that many queues. */
+static void worker_queues(struct dp *dp, struct worker *w)
+{
+	const struct conf *c = dp->conf;
+
+	if (c->n_workers) {
+		const struct conf_worker *cw = &c->workers[w->id];
+
+		for (unsigned q = 0; q < cw->n_queues && q < DP_MAX_RXQ; q++) {
+			w->rxq[w->n_rxq].port = (uint16_t)cw->queues[q].port;
+			w->rxq[w->n_rxq++].queue = cw->queues[q].queue;
+		}
+		return;
+	}
+	for (unsigned p = 0; p < dp->n_ports && w->n_rxq < DP_MAX_RXQ; p++) {
+		if (w->id >= dp->port[p].nb_rxq)
+			continue;
+		w->rxq[w->n_rxq].port = (uint16_t)p;
+		w->rxq[w->n_rxq++].queue = (uint16_t)w->id;
+	}
+}
+
+int dp_workers_init(struct dp *dp, char *err, size_t errlen)
+{
+	size_t qsz = rte_rcu_qsbr_get_memsize(dp->n_workers);
+
+	dp->qsv = rte_zmalloc("qsbr", qsz, RTE_CACHE_LINE_SIZE);
+	if (dp->qsv == NULL || rte_rcu_qsbr_init(dp->qsv, dp->n_workers) != 0) {
+		snprintf(err, errlen, "RCU: out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < dp->n_workers; i++) {
+		struct worker *w = dp->wk[i];
+
+		w->socket = (int)rte_lcore_to_socket_id(w->lcore);
+		w->ip_id = (uint16_t)rte_rand();
+		if (worker_tables(dp, w, err, errlen) < 0)
+			return -ENOMEM;
+		worker_queues(dp, w);
+		if (rte_rcu_qsbr_thread_register(dp->qsv, i) != 0) {
+			snprintf(err, errlen, "RCU: cannot register worker %u", i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+void dp_workers_free(struct dp *dp)
+{
+	for (unsigned i = 0; i < dp->n_workers; i++) {
+		struct worker *w = dp->wk[i];
+
+		if (w == NULL)
+			continue;
+		rte_hash_free(w->spi);
+		rte_free(w->sa_by_id);
+		rte_ring_free(w->msg);
+		if (w->mb)
+			free_mb_mgr(w->mb);
+		rte_free(w);
+		dp->wk[i] = NULL;
+	}
+	rte_free(dp->qsv);
+	dp->qsv = NULL;
+}
