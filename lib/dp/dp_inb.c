@@ -3,7 +3,7 @@
  * WAN side (RFC 4301 §5.2): ESP for us is looked up by SPI, checked against
  * the replay window, decrypted and verified in one batch of crypto jobs,
  * committed to the window, decapsulated, and the inner packet must match
- * the SA's inbound policy before it is forwarded. Cleartext that the
+ * the SA's selectors before it is forwarded. Cleartext that the
  * inbound SPD says must be protected is dropped.
  */
 #include <netinet/in.h>
@@ -16,16 +16,6 @@
 #include "dp/dp_int.h"
 #include "esp/esp.h"
 #include "util/hex.h"
-
-struct inner_batch {
-	unsigned n4, n6;
-	struct esp_item *it4[DP_BURST_MAX], *it6[DP_BURST_MAX];
-	struct spd_key4 k4[DP_BURST_MAX];
-	struct spd_key6 k6[DP_BURST_MAX];
-	const struct spd_key4 *p4[DP_BURST_MAX];
-	const struct spd_key6 *p6[DP_BURST_MAX];
-	uint32_t r4[DP_BURST_MAX], r6[DP_BURST_MAX];
-};
 
 static void ib_done(struct worker *w, IMB_JOB *j)
 {
@@ -130,13 +120,29 @@ static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
 		wk_sa_event(w, sa, SA_EV_SOFT);
 }
 
-/* After crypto: verdicts, window commit, decapsulation, inner parse. */
-static void ib_finish(struct worker *w, struct esp_item *it, unsigned n,
-		      struct inner_batch *b)
+/*
+ * RFC 4301 §5.2 step 4: the decapsulated packet must be one the SA may
+ * carry, i.e. match the SA's own selectors; then it is forwarded.
+ */
+static void inner_forward(struct worker *w, struct esp_item *x)
+{
+	const uint8_t *l3 = pkt_l3(x->m, &x->pi);
+
+	if (!sa_sel_match(x->sa, x->pi.af, l3, x->pi.proto, x->pi.sport,
+			  x->pi.dport)) {
+		wk_sa_drop(w, x->sa, x->m, DROP_policy_mismatch);
+		return;
+	}
+	if (wk_ttl_dec(w, x->m, &x->pi))
+		wk_fwd(w, x->m, x->pi.af, false);
+}
+
+/* After crypto: verdicts, window commit, decapsulation, inner parse and
+ * policy, with lifetime accounting once per run of one SA. */
+static void ib_finish(struct worker *w, struct esp_item *it, unsigned n)
 {
 	uint64_t pkts = 0, bytes = 0;
 
-	b->n4 = b->n6 = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct esp_item *x = &it[i];
 		int rc = x->verdict;
@@ -154,15 +160,7 @@ static void ib_finish(struct worker *w, struct esp_item *it, unsigned n,
 			pkts++;
 			bytes += x->pi.l3_tot;
 			w->ctr.port[g_dp->idx_of_port_id[x->m->port]].esp_in++;
-			if (x->pi.af == AF_INET) {
-				wk_key4(x->m, &x->pi, &b->k4[b->n4]);
-				b->p4[b->n4] = &b->k4[b->n4];
-				b->it4[b->n4++] = x;
-			} else {
-				wk_key6(x->m, &x->pi, &b->k6[b->n6]);
-				b->p6[b->n6] = &b->k6[b->n6];
-				b->it6[b->n6++] = x;
-			}
+			inner_forward(w, x);
 		}
 		if (i + 1 == n || it[i + 1].sa != x->sa || it[i + 1].m == NULL) {
 			run_account(w, x->sa, pkts, bytes);
@@ -171,33 +169,14 @@ static void ib_finish(struct worker *w, struct esp_item *it, unsigned n,
 	}
 }
 
-/* RFC 4301 §5.2 step 4: the inner packet must be one the SA may carry. */
-static void inner_policy(struct worker *w, struct esp_item *x, uint32_t res)
-{
-	if (res != SPD_RES(SPD_PROTECT, x->sa->id)) {
-		wk_sa_drop(w, x->sa, x->m, DROP_policy_mismatch);
-		return;
-	}
-	if (wk_ttl_dec(w, x->m, &x->pi))
-		wk_fwd(w, x->m, x->pi.af, false);
-}
-
 static void ib_esp(struct worker *w, struct esp_item *it, unsigned n)
 {
-	struct inner_batch b;
-
 	spi_lookup(w, it, n);
 	for (unsigned i = 0; i < n; i++)
 		if (!ib_start(w, &it[i]))
 			it[i].m = NULL; /* consumed; jobs point into items, so no compaction */
 	cq_flush(w, ib_done);
-	ib_finish(w, it, n, &b);
-	spd_classify4(w->spd, SA_DIR_IN, b.p4, b.r4, b.n4);
-	spd_classify6(w->spd, SA_DIR_IN, b.p6, b.r6, b.n6);
-	for (unsigned i = 0; i < b.n4; i++)
-		inner_policy(w, b.it4[i], b.r4[i]);
-	for (unsigned i = 0; i < b.n6; i++)
-		inner_policy(w, b.it6[i], b.r6[i]);
+	ib_finish(w, it, n);
 }
 
 /* Cleartext not for us arriving from the WAN: the inbound SPD decides. */

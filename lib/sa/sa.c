@@ -75,6 +75,49 @@ static void set_layout(struct sa *sa)
 	sa->overhead_max = (uint16_t)(sa->hdr_len + x->block + 1 + x->icv_len);
 }
 
+/* Prefix -> word masks in wire order (a prefix is all leading bits). */
+static void prefix_words(const struct ip_prefix *p, uint64_t v[2], uint64_t m[2])
+{
+	uint8_t mb[16] = { 0 };
+	unsigned n = ip_addr_len(&p->addr);
+
+	for (unsigned i = 0; i < n; i++)
+		mb[i] = p->len >= 8 * (i + 1) ? 0xff : p->len <= 8 * i ? 0 :
+			(uint8_t)(0xff << (8 - (p->len - 8 * i)));
+	v[0] = v[1] = m[0] = m[1] = 0;
+	if (p->addr.family == AF_INET) {
+		uint32_t a, b;
+
+		memcpy(&a, p->addr.b, 4);
+		memcpy(&b, mb, 4);
+		v[0] = a & b;
+		m[0] = b;
+	} else {
+		memcpy(v, p->addr.b, 16);
+		memcpy(m, mb, 16);
+		v[0] &= m[0];
+		v[1] &= m[1];
+	}
+}
+
+static void init_selectors(struct sa *sa)
+{
+	for (unsigned i = 0; i < sa->p.n_ts && i < SA_TS_MAX; i++) {
+		const struct ts *t = &sa->p.ts[i];
+		struct sa_sel *s = &sa->sel[i];
+
+		s->af = t->src.addr.family;
+		s->proto = t->proto;
+		s->sp_lo = t->sport_lo;
+		s->sp_hi = t->sport_hi;
+		s->dp_lo = t->dport_lo;
+		s->dp_hi = t->dport_hi;
+		prefix_words(&t->src, s->src, s->smask);
+		prefix_words(&t->dst, s->dst, s->dmask);
+	}
+	sa->n_sel = sa->p.n_ts < SA_TS_MAX ? sa->p.n_ts : SA_TS_MAX;
+}
+
 static int init_crypto(struct sa *sa, const struct sa_params *p, void *mb,
 		       char *err, size_t errlen)
 {
@@ -140,6 +183,7 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	}
 	set_layout(sa);
 	set_limits(sa);
+	init_selectors(sa);
 	make_template(sa);
 	return sa;
 }

@@ -20,6 +20,8 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
@@ -35,6 +37,14 @@
 #define SA_ST_SOFT_RAISED 1u  /* soft lifetime event already sent */
 #define SA_ST_DEAD 2u	      /* hard lifetime or overflow: drop everything */
 #define SA_ST_HARD_RAISED 4u
+
+/* A traffic selector prepared for the per-packet policy check: masks
+ * precomputed, addresses as 32/64-bit words in wire order. */
+struct sa_sel {
+	uint8_t af, proto;
+	uint16_t sp_lo, sp_hi, dp_lo, dp_hi;
+	uint64_t src[2], smask[2], dst[2], dmask[2]; /* IPv4 uses word 0, low half */
+};
 
 struct sa_ctr {
 	uint64_t packets, bytes;
@@ -56,6 +66,8 @@ struct sa {
 	struct ip_addr src, dst;
 	uint8_t tmpl[SA_HDR_MAX] __rte_aligned(16); /* outer IP (+UDP) header */
 	struct replay *rw;	/* inbound only */
+	uint8_t n_sel;
+	struct sa_sel sel[SA_TS_MAX]; /* inbound policy (RFC 4301 §5.2) */
 	struct sa_params p;	/* description, keys zeroed */
 	uint64_t created_tsc;	/* for time lifetimes */
 
@@ -86,6 +98,41 @@ static inline uint64_t sa_seq_reserve(struct sa *sa, unsigned n)
 	if (unlikely(first + n - 1 > sa->seq_limit))
 		return 0;
 	return first;
+}
+
+/*
+ * RFC 4301 §5.2: does a decapsulated packet (addresses at l3 in wire order,
+ * ports/ICMP type and code in host order) match one of the SA's selectors?
+ */
+static inline bool sa_sel_match(const struct sa *sa, uint8_t af, const uint8_t *l3,
+				uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	uint64_t s[2] = { 0, 0 }, d[2] = { 0, 0 };
+
+	if (af == AF_INET) {
+		uint32_t a, b;
+
+		memcpy(&a, l3 + 12, 4);
+		memcpy(&b, l3 + 16, 4);
+		s[0] = a;
+		d[0] = b;
+	} else {
+		memcpy(s, l3 + 8, 16);
+		memcpy(d, l3 + 24, 16);
+	}
+	for (unsigned i = 0; i < sa->n_sel; i++) {
+		const struct sa_sel *t = &sa->sel[i];
+
+		if (t->af != af || (t->proto && t->proto != proto))
+			continue;
+		if (((s[0] & t->smask[0]) ^ t->src[0]) | ((s[1] & t->smask[1]) ^ t->src[1]) |
+		    ((d[0] & t->dmask[0]) ^ t->dst[0]) | ((d[1] & t->dmask[1]) ^ t->dst[1]))
+			continue;
+		if (sport >= t->sp_lo && sport <= t->sp_hi &&
+		    dport >= t->dp_lo && dport <= t->dp_hi)
+			return true;
+	}
+	return false;
 }
 
 /* Sum of the per-worker counters. */
