@@ -6,13 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "ctl/control.h"
+#include "ctl/ctlsock.h"
+#include "ctl/ike_host.h"
 #include "ctl/telemetry.h"
+#include "ike/ike.h"
 #include "dp/dp_tables.h"
 #include "util/log.h"
 
@@ -21,10 +25,7 @@
 
 int gw_check_extra(const struct conf *c, char *err, size_t errlen)
 {
-	(void)c;
-	(void)err;
-	(void)errlen;
-	return 0;
+	return ike_host_check(c, err, errlen);
 }
 
 static struct worker *new_worker(unsigned id, unsigned lcore)
@@ -115,7 +116,8 @@ static int setup_rings(struct dp *dp, char *err, size_t errlen)
 	return 0;
 }
 
-/* The configured SAs get ids 0..n-1 in file order; SPD rules refer to them. */
+/* The configured SAs get ids 0..n-1 in file order; SPD rules refer to them.
+ * The rules also stay under IKE's, which rebuilds the SPD with both. */
 static int install_config(struct dp *dp, char *err, size_t errlen)
 {
 	const struct conf *c = dp->conf;
@@ -140,6 +142,8 @@ static int install_config(struct dp *dp, char *err, size_t errlen)
 	}
 	if (rc == 0)
 		rc = dp_spd_replace(dp, r, c->n_spd, err, errlen);
+	if (rc == 0)
+		rc = ike_host_init(dp, r, c->n_spd, err, errlen);
 	free(r);
 	return rc;
 }
@@ -173,6 +177,8 @@ int gw_setup(struct dp *dp, char *err, size_t errlen)
 	    (rc = ctl_init(dp, err, errlen)) < 0)
 		return rc;
 	telemetry_init(dp);
+	if (ctlsock_open(c->ctl_socket, err, errlen) < 0)
+		ELOG(WARNING, "%s: espritctl will not work", err);
 	ELOG(INFO, "%u ports, %u workers%s, %u SAs, %u SPD rules, %u routes",
 	     dp->n_ports, dp->n_workers, dp->main_is_worker ? " (on the main lcore)" : "",
 	     c->n_sas, c->n_spd, c->n_routes);
@@ -191,10 +197,32 @@ void gw_start(struct dp *dp)
 void gw_control_poll(struct dp *dp)
 {
 	ctl_poll(dp);
+	ike_host_poll(dp);
+	ctlsock_poll(dp);
+}
+
+/* IKE says goodbye (DELETE, RFC 7296 §1.4.1) while the workers can still
+ * transmit it. */
+static void farewell(struct dp *dp)
+{
+	uint64_t end;
+
+	if (ike_host_daemon() == NULL)
+		return;
+	ike_shutdown(ike_host_daemon());
+	end = ctl_now_ms() + 200;
+	while (ctl_now_ms() < end) {
+		ctl_poll(dp);
+		if (dp->main_is_worker)
+			dp_worker_poll(dp->wk[0]);
+		else
+			rte_delay_us_sleep(1000);
+	}
 }
 
 void gw_stop(struct dp *dp)
 {
+	farewell(dp);
 	__atomic_store_n(&dp->stop, true, __ATOMIC_RELAXED);
 	if (!dp->main_is_worker)
 		rte_eal_mp_wait_lcore();
@@ -203,6 +231,8 @@ void gw_stop(struct dp *dp)
 
 void gw_teardown(struct dp *dp)
 {
+	ctlsock_close();
+	ike_host_fini(dp);
 	if (dp->punt)
 		ctl_fini(dp);
 	dp_ports_stop(dp);

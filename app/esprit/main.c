@@ -25,11 +25,13 @@
 #include "util/log.h"
 
 static struct dp the_dp;
+static volatile sig_atomic_t quit;
 
+/* The main loop notices, says goodbye to IKE peers, then stops workers. */
 static void on_signal(int sig)
 {
 	(void)sig;
-	__atomic_store_n(&the_dp.stop, true, __ATOMIC_RELAXED);
+	quit = 1;
 }
 
 /* argv for rte_eal_init: program name, the file's `eal`, the command line's. */
@@ -78,7 +80,7 @@ static void run(struct dp *dp)
 		struct worker *w = dp->wk[0];
 
 		rte_rcu_qsbr_thread_online(dp->qsv, 0);
-		while (!__atomic_load_n(&dp->stop, __ATOMIC_RELAXED)) {
+		while (!quit) {
 			uint64_t now = rte_rdtsc();
 
 			dp_worker_poll(w);
@@ -91,7 +93,7 @@ static void run(struct dp *dp)
 		rte_rcu_qsbr_thread_offline(dp->qsv, 0);
 		return;
 	}
-	while (!__atomic_load_n(&dp->stop, __ATOMIC_RELAXED)) {
+	while (!quit) {
 		gw_control_poll(dp);
 		usleep(100);
 	}
