@@ -231,7 +231,8 @@ bool ike_cert_matches_id(const struct ike_cred *cert, uint8_t id_type,
 			 const uint8_t *id, size_t id_len);
 /* The certificate's subject DN as DER (for ID_DER_ASN1_DN); malloc'ed. */
 int ike_cert_subject_der(const struct ike_cred *cert, uint8_t **der, size_t *len);
-/* RFC 7427 hash algorithm numbers supported for signing/verifying. */
+/* RFC 7427 hash algorithm numbers (SIGNATURE_HASH_ALGORITHMS). Method 14
+ * signs and verifies SHA-256/384/512; SHA-1 is refused (RFC 8247). */
 enum ike_hash_alg { IKE_HASH_SHA1 = 1, IKE_HASH_SHA256 = 2, IKE_HASH_SHA384 = 3,
 		    IKE_HASH_SHA512 = 4 };
 
