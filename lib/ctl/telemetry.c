@@ -127,6 +127,7 @@ static int cb_workers(const char *cmd, const char *params, struct rte_tel_data *
 		rte_tel_data_add_dict_int(c, "rx_queues", (int)w->n_rxq);
 		rte_tel_data_add_dict_u64(c, "loops", w->ctr.loops);
 		rte_tel_data_add_dict_u64(c, "busy_loops", w->ctr.busy_loops);
+		rte_tel_data_add_dict_u64(c, "busy_cycles", w->ctr.busy_cycles);
 		rte_tel_data_add_dict_u64(c, "dropped", dropped);
 		snprintf(name, sizeof(name), "worker%u", i);
 		rte_tel_data_add_dict_container(d, name, c, 0);
@@ -292,6 +293,7 @@ static int cb_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "sas", (int)n);
 	rte_tel_data_add_dict_int(d, "sa_capacity", (int)dp_sa_cap(T_dp));
 	rte_tel_data_add_dict_int(d, "neighbours", (int)neigh_count(T_dp->nt));
+	rte_tel_data_add_dict_u64(d, "tsc_hz", T_dp->tsc_hz);
 	return 0;
 }
 

@@ -79,6 +79,7 @@ struct worker_ctr {
 	struct dp_port_ctr port[DP_MAX_PORTS];
 	uint64_t drops[DROP_MAX];
 	uint64_t loops, busy_loops;
+	uint64_t busy_cycles;	/* TSC cycles of iterations that had packets */
 } __rte_cache_aligned;
 
 /* Messages control -> worker. */

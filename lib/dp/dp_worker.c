@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
 #include <rte_jhash.h>
@@ -82,6 +83,7 @@ static void drain_ctl_tx(struct worker *w)
 void dp_worker_poll(struct worker *w)
 {
 	struct rte_mbuf *pkts[DP_BURST_MAX];
+	uint64_t t0 = rte_rdtsc();
 	bool busy = false;
 
 	if (unlikely(!rte_ring_empty(w->msg)))
@@ -105,7 +107,10 @@ void dp_worker_poll(struct worker *w)
 	for (unsigned p = 0; p < g_dp->n_ports; p++)
 		wk_tx_flush(w, (uint16_t)p);
 	w->ctr.loops++;
-	w->ctr.busy_loops += busy;
+	if (busy) {
+		w->ctr.busy_loops++;
+		w->ctr.busy_cycles += rte_rdtsc() - t0;
+	}
 	rte_rcu_qsbr_quiescent(g_dp->qsv, w->id);
 }
 
