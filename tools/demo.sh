@@ -22,10 +22,18 @@ work=/tmp/esprit-demo
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 stop() {
+	local pids=() p
 	for g in a b; do
-		[ -f "$work/gw-$g.pid" ] && kill "$(cat "$work/gw-$g.pid")" 2>/dev/null
+		[ -f "$work/gw-$g.pid" ] && pids+=("$(cat "$work/gw-$g.pid")")
 	done
-	sleep 1
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for _ in $(seq 50); do   # wait until they have let go of their ports
+		alive=0
+		for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ $alive = 0 ] && break
+		sleep 0.1
+	done
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
 	for n in demo-a demo-b; do ip netns del "$n" 2>/dev/null; done
 	ip link del demo-gwa-wan 2>/dev/null
 	true

@@ -93,6 +93,8 @@ static int setup_pool(struct dp *dp, char *err, size_t errlen)
 	/* whole frames in one segment, with room for ESP to grow them */
 	room = (uint16_t)RTE_MAX((unsigned)RTE_MBUF_DEFAULT_BUF_SIZE,
 				 RTE_PKTMBUF_HEADROOM + mtu + 14 + 256);
+	if (c->mbuf_size)
+		room = (uint16_t)RTE_MAX(room, RTE_PKTMBUF_HEADROOM + c->mbuf_size);
 	dp->pool = rte_pktmbuf_pool_create("mbufs", n, 256, 0, room, (int)rte_socket_id());
 	if (dp->pool == NULL) {
 		snprintf(err, errlen, "cannot allocate %u mbufs: %s (hugepages?)", n,

@@ -60,8 +60,9 @@ static int opt_uint(struct cctx *x, const config_setting_t *g, const char *key,
 
 static int parse_options(struct cctx *x, const config_setting_t *root)
 {
-	static const char *const keys[] = { "burst", "mbufs", "rx_desc",
-					    "tx_desc", "control_socket", NULL };
+	static const char *const keys[] = { "burst", "mbufs", "mbuf_size",
+					    "rx_desc", "tx_desc", "control_socket",
+					    NULL };
 	const config_setting_t *g = config_setting_get_member(root, "options");
 	struct conf *c = x->c;
 	const char *s;
@@ -77,6 +78,7 @@ static int parse_options(struct cctx *x, const config_setting_t *root)
 	if (conf_check_keys(x, g, "options", keys) < 0 ||
 	    opt_uint(x, g, "burst", 1, 128, &c->burst) < 0 ||
 	    opt_uint(x, g, "mbufs", 0, INT32_MAX, &c->mbufs) < 0 ||
+	    opt_uint(x, g, "mbuf_size", 0, 65535 - 128, &c->mbuf_size) < 0 ||
 	    opt_uint(x, g, "rx_desc", 1, 32768, &c->rx_desc) < 0 ||
 	    opt_uint(x, g, "tx_desc", 1, 32768, &c->tx_desc) < 0)
 		return -1;

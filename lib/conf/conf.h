@@ -117,6 +117,7 @@ struct conf {
 	struct conf_sa *sas;
 	/* options */
 	unsigned mbufs;		/* mbuf pool size per socket; 0 = automatic */
+	unsigned mbuf_size;	/* data room per mbuf; 0 = from the largest MTU */
 	unsigned burst;		/* rx burst; default 32 */
 	unsigned rx_desc, tx_desc;
 	char ctl_socket[CONF_PATH_MAX];

@@ -135,8 +135,8 @@ static void put_stats(struct out *o, struct dp *dp)
 	}
 	stats_drop_sum(dp, v);
 	put(o, "},\"drops\":{");
-	for (unsigned i = 0; i < DROP_MAX; i++)
-		put(o, "%s\"%s\":%" PRIu64, i ? "," : "", drop_names[i], v[i]);
+	for (unsigned i = DROP_FIRST; i < DROP_MAX; i++)
+		put(o, "%s\"%s\":%" PRIu64, i > DROP_FIRST ? "," : "", drop_names[i], v[i]);
 	put(o, "},\"ike\":");
 	put_ike(o, ike_stats_json);
 	put(o, "}");

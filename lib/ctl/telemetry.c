@@ -79,7 +79,7 @@ static int cb_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 
 	stats_drop_sum(T_dp, v);
 	rte_tel_data_start_dict(d);
-	for (unsigned i = 0; i < DROP_MAX; i++)
+	for (unsigned i = DROP_FIRST; i < DROP_MAX; i++)
 		rte_tel_data_add_dict_u64(d, drop_names[i], v[i]);
 	return 0;
 }
@@ -128,6 +128,8 @@ static int cb_workers(const char *cmd, const char *params, struct rte_tel_data *
 		rte_tel_data_add_dict_u64(c, "loops", w->ctr.loops);
 		rte_tel_data_add_dict_u64(c, "busy_loops", w->ctr.busy_loops);
 		rte_tel_data_add_dict_u64(c, "busy_cycles", w->ctr.busy_cycles);
+		rte_tel_data_add_dict_u64(c, "fragments_in", w->ctr.frags_in);
+		rte_tel_data_add_dict_u64(c, "reassembled", w->ctr.reassembled);
 		rte_tel_data_add_dict_u64(c, "dropped", dropped);
 		snprintf(name, sizeof(name), "worker%u", i);
 		rte_tel_data_add_dict_container(d, name, c, 0);

@@ -34,7 +34,7 @@
 	X(ttl_exceeded, "TTL or hop limit reached zero")                       \
 	X(too_big, "exceeds the egress MTU with DF set: ICMP sent")            \
 	X(frag_failed, "outer fragmentation failed")                          \
-	X(reassembly, "outer fragment held or dropped by reassembly")          \
+	X(reassembly, "fragment for us that cannot be reassembled")          \
 	X(no_route, "no route to the destination")                            \
 	X(no_neighbour, "next hop MAC unresolved and its queue full")          \
 	X(not_for_us, "addressed to us but no service")                       \
@@ -45,12 +45,15 @@
 	X(crypto_error, "ipsec-mb reported a job error")                      \
 	X(tx_full, "transmit queue full")
 
+/* Functions return "0 or a drop reason": 0 must not be one. */
 enum drop_reason {
+	DROP_none = 0,
 #define X(n, d) DROP_##n,
 	ESPRIT_DROPS(X)
 #undef X
 	DROP_MAX
 };
+#define DROP_FIRST (DROP_none + 1) /* loops over the reasons start here */
 
 extern const char *const drop_names[DROP_MAX];
 extern const char *const drop_descs[DROP_MAX];

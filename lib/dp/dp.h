@@ -25,6 +25,7 @@
 
 #include <intel-ipsec-mb.h>
 #include <rte_ether.h>
+#include <rte_ip_frag.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 #include <rte_rcu_qsbr.h>
@@ -80,6 +81,7 @@ struct worker_ctr {
 	uint64_t drops[DROP_MAX];
 	uint64_t loops, busy_loops;
 	uint64_t busy_cycles;	/* TSC cycles of iterations that had packets */
+	uint64_t frags_in, reassembled; /* fragments for us, datagrams rebuilt */
 } __rte_cache_aligned;
 
 /* Messages control -> worker. */
@@ -124,11 +126,13 @@ struct worker {
 	struct worker_ctr ctr;
 	struct txbuf tx[DP_MAX_PORTS];
 	struct esp_item items[DP_BURST_MAX];
+	struct rte_ip_frag_tbl *frag_tbl;	/* fragments for us */
+	struct rte_ip_frag_death_row death_row;
 };
 
 struct dp {
 	const struct conf *conf;
-	unsigned n_ports;
+	unsigned n_ports, n_ports_up;	/* configured, started */
 	struct dp_port port[DP_MAX_PORTS];
 	uint16_t idx_of_port_id[RTE_MAX_ETHPORTS]; /* DPDK port id -> index */
 	struct rte_mempool *pool;

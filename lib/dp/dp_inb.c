@@ -217,7 +217,7 @@ static void wan_sort1(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		      struct transit_batch *b)
 {
 	uint32_t esp_off = 0;
-	int rc = wk_local(w, port, m, pi, &esp_off);
+	int rc = wk_local(w, port, &m, pi, &esp_off);
 
 	if (rc == LOCAL_CONSUMED)
 		return;

@@ -57,8 +57,15 @@ void wk_wan_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
  * or a multicast group we listen to for ND)? Then it is consumed: punted,
  * dropped, or — for ESP — returned as 1 for the caller's ESP path. */
 enum local_verdict { LOCAL_NOT_OURS = 0, LOCAL_CONSUMED, LOCAL_ESP };
-int wk_local(struct worker *w, uint16_t port, struct rte_mbuf *m,
-	     const struct pkt_info *pi, uint32_t *esp_off);
+/* *mp may be replaced (a reassembled datagram) and *pi re-parsed. */
+int wk_local(struct worker *w, uint16_t port, struct rte_mbuf **mp,
+	     struct pkt_info *pi, uint32_t *esp_off);
+
+/* dp_reasm.c: fragments for us. true = *mp is now the whole datagram and
+ * *pi describes it; false = consumed (held for more fragments, or dropped). */
+int wk_reasm_init(struct worker *w);
+void wk_reasm_free(struct worker *w);
+bool wk_reassemble(struct worker *w, struct rte_mbuf **mp, struct pkt_info *pi);
 
 /* SPD keys from a parsed packet. */
 void wk_key4(const struct rte_mbuf *m, const struct pkt_info *pi,

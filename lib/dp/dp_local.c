@@ -38,8 +38,8 @@ static int local_udp(struct worker *w, struct rte_mbuf *m,
 	uint32_t plen = pi->l3_tot - pi->l3_len;
 	const uint8_t *pay;
 
-	if (pi->frag || plen < sizeof(struct rte_udp_hdr)) {
-		wk_drop(w, m, pi->frag ? DROP_reassembly : DROP_malformed);
+	if (plen < sizeof(struct rte_udp_hdr)) {
+		wk_drop(w, m, DROP_malformed);
 		return LOCAL_CONSUMED;
 	}
 	plen -= sizeof(struct rte_udp_hdr);
@@ -73,8 +73,8 @@ static int local_ours(struct worker *w, struct rte_mbuf *m,
 {
 	switch (pi->proto) {
 	case IPPROTO_ESP:
-		if (pi->frag) {
-			wk_drop(w, m, DROP_reassembly);
+		if (pi->l3_tot - pi->l3_len < 8) { /* not even SPI and sequence */
+			wk_drop(w, m, DROP_malformed);
 			return LOCAL_CONSUMED;
 		}
 		*esp_off = pi->l2_len + pi->l3_len;
@@ -84,7 +84,7 @@ static int local_ours(struct worker *w, struct rte_mbuf *m,
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		/* echo requests (types 8 and 128) carry the type in sport */
-		if (!pi->frag && (pi->sport == 8 || pi->sport == 128)) {
+		if (pi->sport == 8 || pi->sport == 128) {
 			wk_punt(w, m, PUNT_LOCAL, 0);
 			return LOCAL_CONSUMED;
 		}
@@ -96,10 +96,20 @@ static int local_ours(struct worker *w, struct rte_mbuf *m,
 	return LOCAL_CONSUMED;
 }
 
-int wk_local(struct worker *w, uint16_t port, struct rte_mbuf *m,
-	     const struct pkt_info *pi, uint32_t *esp_off)
+/* Ours: whole datagrams only (reassembled here if need be). */
+static int local_whole(struct worker *w, struct rte_mbuf **mp,
+		       struct pkt_info *pi, uint32_t *esp_off)
+{
+	if (pi->frag && !wk_reassemble(w, mp, pi))
+		return LOCAL_CONSUMED;
+	return local_ours(w, *mp, pi, esp_off);
+}
+
+int wk_local(struct worker *w, uint16_t port, struct rte_mbuf **mp,
+	     struct pkt_info *pi, uint32_t *esp_off)
 {
 	const struct dp_port *p = &g_dp->port[port];
+	struct rte_mbuf *m = *mp;
 	const uint8_t *l3 = pkt_l3(m, pi);
 
 	if (pi->af == AF_INET) {
@@ -107,7 +117,7 @@ int wk_local(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		uint8_t first = l3[16]; /* first byte of the destination */
 
 		if (dp_port_has_v4(p, dst))
-			return local_ours(w, m, pi, esp_off);
+			return local_whole(w, mp, pi, esp_off);
 		if (dst == 0xffffffff || (first & 0xf0) == 0xe0) {
 			wk_drop(w, m, DROP_not_for_us);
 			return LOCAL_CONSUMED;
@@ -121,7 +131,7 @@ int wk_local(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		return LOCAL_CONSUMED;
 	}
 	if (dp_port_has_v6(p, ((const struct rte_ipv6_hdr *)l3)->dst_addr))
-		return local_ours(w, m, pi, esp_off);
+		return local_whole(w, mp, pi, esp_off);
 	if (l3[24] == 0xff) { /* multicast we do not serve */
 		wk_drop(w, m, DROP_not_for_us);
 		return LOCAL_CONSUMED;

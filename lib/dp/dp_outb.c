@@ -58,37 +58,60 @@ static uint16_t packet_dst_mtu(struct rte_mbuf *m, const struct pkt_info *pi)
 	return egress_mtu(&d);
 }
 
+/* The largest packet that still fits mtu once encapsulated: the padded
+ * part (the whole packet in tunnel mode, the upper layer in transport mode,
+ * whose IP header stays in front) ends on a block boundary. */
+static uint32_t inner_mtu(const struct sa *sa, const struct pkt_info *pi,
+			  uint16_t mtu)
+{
+	uint32_t keep = sa->mode == SA_MODE_TRANSPORT ? pi->l3_len : 0;
+	uint32_t fixed = keep + sa->hdr_len + sa->xf.icv_len;
+
+	if (mtu < fixed + sa->xf.block)
+		return 0;
+	return keep + RTE_ALIGN_FLOOR(mtu - fixed, sa->xf.block) - 2;
+}
+
 /* Too big after encapsulation and not allowed to fragment (DF, or IPv6
  * inner): the sender learns the inner MTU from ICMP (RFC 4301 §8.2). */
 static bool mtu_ok(struct worker *w, struct esp_item *it, uint16_t mtu)
 {
-	uint32_t len = it->pi.l3_tot;
-	uint32_t grow = esp_outb_overhead(it->sa, len);
+	uint32_t max;
 
 	if (mtu == 0) {
 		wk_sa_drop(w, it->sa, it->m, DROP_no_route);
 		return false;
 	}
-	if (len + grow <= mtu)
+	max = inner_mtu(it->sa, &it->pi, mtu);
+	if (it->pi.l3_tot <= max)
 		return true;
 	if (!it->pi.df && !(it->sa->outer_af == AF_INET && it->sa->df == 1))
 		return true; /* the outer packet will be fragmented */
 	it->sa->ctr[w->id].drops[DROP_too_big]++;
 	w->ctr.drops[DROP_too_big]++;
-	wk_punt(w, it->m, PUNT_TOO_BIG, mtu > grow ? mtu - grow : 0);
+	wk_punt(w, it->m, PUNT_TOO_BIG, max);
 	return false;
 }
 
-/* Lifetime accounting for a run of k packets of one SA (RFC 4301 §4.4.2.1).
- * Returns the first sequence number, or 0 when the run must be dropped. */
+/* Lifetime accounting for a run of *k packets of one SA (RFC 4301
+ * §4.4.2.1). Returns the first sequence number and in *k how many of the
+ * packets may go: those the sequence space (or hard packet limit) still
+ * has room for; 0 with *k = 0 when the run must be dropped. */
 static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
-			  unsigned k)
+			  unsigned *kp)
 {
 	uint64_t first, bytes = 0, total;
+	uint64_t used = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
+	unsigned k = *kp;
 
+	*kp = 0;
 	if (unlikely(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD))
 		return 0;
-	first = sa_seq_reserve(sa, k);
+	if (unlikely(used + k > sa->seq_limit)) { /* this run exhausts the SA */
+		wk_sa_event(w, sa, SA_EV_HARD);
+		k = used >= sa->seq_limit ? 0 : (unsigned)(sa->seq_limit - used);
+	}
+	first = k ? sa_seq_reserve(sa, k) : 0;
 	if (unlikely(first == 0)) {
 		wk_sa_event(w, sa, SA_EV_HARD);
 		return 0;
@@ -102,6 +125,7 @@ static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
 	}
 	if (unlikely(total >= sa->soft_bytes || first + k - 1 >= sa->soft_packets))
 		wk_sa_event(w, sa, SA_EV_SOFT);
+	*kp = k;
 	return first;
 }
 
@@ -109,7 +133,7 @@ static void run_drop(struct worker *w, struct sa *sa, struct esp_item *it,
 		     unsigned k)
 {
 	enum drop_reason r = sa->seq_limit < sa->hard_packets &&
-				     __atomic_load_n(&sa->seq, __ATOMIC_RELAXED) > sa->seq_limit
+				     __atomic_load_n(&sa->seq, __ATOMIC_RELAXED) >= sa->seq_limit
 			     ? DROP_seq_overflow : DROP_lifetime_expired;
 
 	for (unsigned i = 0; i < k; i++)
@@ -120,23 +144,30 @@ static void run_drop(struct worker *w, struct sa *sa, struct esp_item *it,
 static void run_encap(struct worker *w, struct esp_item *it, unsigned k)
 {
 	struct sa *sa = it[0].sa;
-	uint64_t seq = run_admit(w, sa, it, k);
 	uint16_t mtu = sa->mode == SA_MODE_TUNNEL ? egress_mtu(&sa->dst) : 0;
-	uint64_t pkts = 0, bytes = 0;
+	uint64_t seq, pkts = 0, bytes = 0;
+	unsigned n = 0;
 
-	if (seq == 0) {
-		run_drop(w, sa, it, k);
-		return;
+	/* Packets that cannot go leave before sequence numbers are reserved,
+	 * so that the SA's numbers stay contiguous. */
+	for (unsigned i = 0; i < k; i++) {
+		if (sa->mode == SA_MODE_TRANSPORT)
+			mtu = packet_dst_mtu(it[i].m, &it[i].pi);
+		if (!mtu_ok(w, &it[i], mtu))
+			continue;
+		if (n != i)
+			it[n] = it[i];
+		n++;
 	}
+	k = n;
+	seq = k ? run_admit(w, sa, it, &k) : 0;
+	if (k < n)
+		run_drop(w, sa, it + k, n - k);
 	for (unsigned i = 0; i < k; i++, seq++) {
 		struct esp_item *x = &it[i];
 		IMB_JOB *j;
 		int rc;
 
-		if (sa->mode == SA_MODE_TRANSPORT)
-			mtu = packet_dst_mtu(x->m, &x->pi);
-		if (!mtu_ok(w, x, mtu))
-			continue;
 		bytes += x->pi.l3_tot;
 		rc = esp_outb_encap(sa, x->m, &x->pi, seq, w->ip_id++, &x->esp,
 				    &x->pay_len);
@@ -223,7 +254,13 @@ static void lan_sort(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 			wk_punt(w, m, PUNT_ARP, 0);
 			continue;
 		}
-		rc = wk_local(w, port, m, &pi[i], &esp_off);
+		/* Longer than the link it came from: a datagram the sender
+		 * fragmented and the capture layer reassembled (net_af_packet
+		 * defragments). Its sender allowed fragmentation. */
+		if (unlikely(pi[i].l3_tot > g_dp->port[port].mtu))
+			pi[i].df = 0;
+		rc = wk_local(w, port, &pkts[i], &pi[i], &esp_off);
+		m = pkts[i];
 		if (rc == LOCAL_ESP) /* ESP is terminated on the WAN side only */
 			wk_drop(w, m, DROP_not_for_us);
 		if (rc != LOCAL_NOT_OURS || !wk_ttl_dec(w, m, &pi[i]))

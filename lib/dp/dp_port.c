@@ -187,6 +187,7 @@ int dp_ports_init(struct dp *dp, char *err, size_t errlen)
 
 		if (rc < 0)
 			return rc;
+		dp->n_ports_up = i + 1;
 		ELOG(INFO, "port %s: DPDK port %u, %s, %u rx / %u tx queues, MTU %u",
 		     dp->port[i].name, dp->port[i].port_id,
 		     dp->port[i].role == PORT_ROLE_LAN ? "lan" : "wan",
@@ -197,7 +198,7 @@ int dp_ports_init(struct dp *dp, char *err, size_t errlen)
 
 void dp_ports_stop(struct dp *dp)
 {
-	for (unsigned i = 0; i < dp->n_ports; i++) {
+	for (unsigned i = 0; i < dp->n_ports_up; i++) {
 		rte_eth_dev_stop(dp->port[i].port_id);
 		rte_eth_dev_close(dp->port[i].port_id);
 		rte_ring_free(dp->port[i].ctl_tx);

@@ -106,6 +106,8 @@ void dp_worker_poll(struct worker *w)
 		drain_ctl_tx(w);
 	for (unsigned p = 0; p < g_dp->n_ports; p++)
 		wk_tx_flush(w, (uint16_t)p);
+	if (unlikely(w->death_row.cnt))
+		rte_ip_frag_free_death_row(&w->death_row, 0);
 	w->ctr.loops++;
 	if (busy) {
 		w->ctr.busy_loops++;
@@ -150,7 +152,7 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 	w->msg = rte_ring_create_elem(name, sizeof(struct dp_msg), 4096, w->socket,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->mb = new_mgr();
-	if (!w->spi || !w->sa_by_id || !w->msg || !w->mb) {
+	if (!w->spi || !w->sa_by_id || !w->msg || !w->mb || wk_reasm_init(w) < 0) {
 		snprintf(err, errlen, "worker %u: out of memory", w->id);
 		return -ENOMEM;
 	}
@@ -215,6 +217,7 @@ void dp_workers_free(struct dp *dp)
 		rte_hash_free(w->spi);
 		rte_free(w->sa_by_id);
 		rte_ring_free(w->msg);
+		wk_reasm_free(w);
 		if (w->mb)
 			free_mb_mgr(w->mb);
 		rte_free(w);
