@@ -298,6 +298,16 @@ static int host_child_stats(void *host, uint64_t id, struct ike_child_stats *st)
 	return 0;
 }
 
+/* The library's messages (syslog levels, never key material) into ours. */
+static void host_log(void *host, int level, const char *msg)
+{
+	(void)host;
+	rte_log((uint32_t)(level <= 3 ? RTE_LOG_ERR : level == 4 ? RTE_LOG_WARNING :
+			   level == 5 ? RTE_LOG_NOTICE : level == 6 ? RTE_LOG_INFO
+								  : RTE_LOG_DEBUG),
+		esprit_logtype, "esprit: IKE: %s\n", msg);
+}
+
 static uint64_t host_now_ms(void *host)
 {
 	(void)host;
@@ -340,6 +350,7 @@ static const struct ike_host_ops ops = {
 	.child_remove = host_child_remove,
 	.child_stats = host_child_stats,
 	.now_ms = host_now_ms,
+	.log = host_log,
 };
 
 int ike_host_init(struct dp *dp, const struct spd_rule *base, unsigned n_base,

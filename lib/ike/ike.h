@@ -59,6 +59,9 @@ struct ike_host_ops {
 	int (*child_stats)(void *host, uint64_t id, struct ike_child_stats *st);
 	/* Monotonic milliseconds. */
 	uint64_t (*now_ms)(void *host);
+	/* Optional (NULL = silent): one line about an event, `level` as in
+	 * syslog (3 error, 4 warning, 6 info, 7 debug). Never key material. */
+	void (*log)(void *host, int level, const char *msg);
 };
 
 struct ike *ike_new(const struct ike_host_ops *ops, void *host);

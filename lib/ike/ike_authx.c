@@ -358,6 +358,15 @@ void ike_authx_request(struct ike_sa *sa, const struct ike_msg *m)
 	if (m->certreq)
 		sa->peer_certreq = true;
 	if (!switch_conn(sa, m->idi) || !check_auth(sa, m, m->idi)) {
+		char id[128];
+		struct ike_id got = { m->idi->body[0], 0, { 0 } };
+
+		got.len = (uint16_t)(m->idi->len - 4 > IKE_ID_MAX ? IKE_ID_MAX
+								  : m->idi->len - 4);
+		memcpy(got.data, m->idi->body + 4, got.len);
+		SA_LOG(sa, 4, "authentication of '%s' failed (%s)",
+		       ike_id_fmt(&got, id, sizeof(id)),
+		       sa->peer_id.type ? "AUTH payload" : "identity not configured");
 		IKE_COUNT(sa->ike, auth_failed);
 		ike_sa_respond_notify(sa, m, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_sa_kill(sa, "peer authentication failed");
@@ -399,10 +408,14 @@ static void auth_child_done(struct ike_sa *sa, const struct ike_msg *m)
 	    ike_ts_parse(m->tsi->body, m->tsi->len, &tsi) < 0 ||
 	    ike_ts_parse(m->tsr->body, m->tsr->len, &tsr) < 0 ||
 	    !ike_ts_within(&tsi, &r->tsi) || !ike_ts_within(&tsr, &r->tsr)) {
+		const struct ike_n *n = ike_msg_error(m);
+
 		if (ike_msg_notify(m, IKE_N_TS_UNACCEPTABLE))
 			IKE_COUNT(sa->ike, ts_unacceptable);
 		else
 			IKE_COUNT(sa->ike, no_proposal);
+		SA_LOG(sa, 4, "child %s refused: %s", r->cfg->name,
+		       n ? ike_notify_name(n->type) : "unacceptable reply");
 		return;
 	}
 	ike_child_create(sa, r->cfg, &s, r->spi_in,
@@ -417,6 +430,12 @@ void ike_authx_response(struct ike_sa *sa, const struct ike_msg *m)
 {
 	if (!m->idr || !m->auth || !peer_id(sa, m->idr) ||
 	    !check_auth(sa, m, m->idr)) {
+		const struct ike_n *n = ike_msg_error(m);
+
+		SA_LOG(sa, 4, "IKE_AUTH failed: %s", n ? ike_notify_name(n->type)
+			: !m->idr || !m->auth ? "no IDr/AUTH"
+			: !sa->peer_id.type ? "unexpected responder identity"
+					    : "responder's AUTH does not verify");
 		IKE_COUNT(sa->ike, auth_failed);
 		ike_sa_kill(sa, "IKE_AUTH failed");
 		return;

@@ -117,6 +117,56 @@ static void respond_ke(struct ike_sa *sa, const struct ike_msg *m,
 	ike_sa_respond_notify(sa, m, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 }
 
+/* The responder's D-H for a child with PFS: the initiator's KE must be of
+ * the chosen group (else INVALID_KE_PAYLOAD, §1.3). Returns the length of
+ * g^ir (0 without PFS) or -1 when a notify was sent instead. */
+static int child_dh(struct ike_sa *sa, const struct ike_msg *m,
+		    const struct ike_suite *s, struct ike_dh **dh, uint8_t *gir,
+		    size_t cap)
+{
+	int glen;
+
+	*dh = NULL;
+	if (s->dh == 0)
+		return 0;
+	if (!m->ke || (uint16_t)(m->ke->body[0] << 8 | m->ke->body[1]) != s->dh) {
+		respond_ke(sa, m, s->dh);
+		return -1;
+	}
+	if ((*dh = ike_dh_new(s->dh)) == NULL ||
+	    (glen = ike_ke_shared(*dh, s->dh, m->ke, gir, cap)) < 0) {
+		ike_dh_free(*dh);
+		*dh = NULL;
+		ike_sa_respond_notify(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return -1;
+	}
+	return glen;
+}
+
+static void child_reply(struct ike_sa *sa, const struct ike_msg *m,
+			const struct ike_suite *s, uint32_t spi_in,
+			const uint8_t *nr, const struct ike_dh *dh,
+			const struct ike_ts_list *tsi,
+			const struct ike_ts_list *tsr, enum sa_mode mode)
+{
+	uint8_t buf[IKE_MAX_MSG], spi[4];
+	struct ike_wr w;
+
+	ike_sa_wr(sa, &w, buf, sizeof(buf), IKE_CREATE_CHILD_SA, true, m->msgid);
+	ike_wr_sk_begin(&w, &sa->keys);
+	if (mode == SA_MODE_TRANSPORT)
+		ike_wr_notify(&w, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
+	be32(spi, spi_in);
+	ike_suite_write(&w, s, spi, 4);
+	ike_wr_pl(&w, IKE_PL_NONCE, nr, NONCE_LEN);
+	if (dh)
+		ike_write_ke(&w, dh, s->dh);
+	ike_ts_write(&w, IKE_PL_TSI, tsi);
+	ike_ts_write(&w, IKE_PL_TSR, tsr);
+	if (ike_wr_sk_end(&w, &sa->keys, sa->initiator) == 0)
+		ike_sa_respond(sa, buf, w.len);
+}
+
 /* The responder's half of a new or rekeyed child (§1.3.1, §1.3.3). */
 static void child_respond(struct ike_sa *sa, const struct ike_msg *m,
 			  struct ike_child *old)
@@ -124,10 +174,9 @@ static void child_respond(struct ike_sa *sa, const struct ike_msg *m,
 	const struct ike_child_cfg *cfg = NULL;
 	struct ike_suite s;
 	struct ike_ts_list tsi, tsr;
-	uint8_t buf[IKE_MAX_MSG], spi[4], nr[NONCE_LEN], gir[IKE_MAX_DH_PUB];
-	struct ike_dh *dh = NULL;
-	struct ike_wr w;
-	int glen = 0;
+	uint8_t nr[NONCE_LEN], gir[IKE_MAX_DH_PUB];
+	struct ike_dh *dh;
+	int glen;
 	uint32_t spi_in;
 	enum sa_mode mode = SA_MODE_TUNNEL;
 	uint16_t err = ike_child_pick(sa, m, false, old ? old->cfg : NULL, &cfg,
@@ -137,16 +186,8 @@ static void child_respond(struct ike_sa *sa, const struct ike_msg *m,
 		ike_sa_respond_notify(sa, m, err, NULL, 0);
 		return;
 	}
-	if (s.dh && (!m->ke || (uint16_t)(m->ke->body[0] << 8 | m->ke->body[1]) != s.dh)) {
-		respond_ke(sa, m, s.dh);
+	if ((glen = child_dh(sa, m, &s, &dh, gir, sizeof(gir))) < 0)
 		return;
-	}
-	if (s.dh && ((dh = ike_dh_new(s.dh)) == NULL ||
-		     (glen = ike_ke_shared(dh, s.dh, m->ke, gir, sizeof(gir))) < 0)) {
-		ike_dh_free(dh);
-		ike_sa_respond_notify(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0);
-		return;
-	}
 	if (ike_msg_notify(m, IKE_N_USE_TRANSPORT_MODE) &&
 	    cfg->mode == SA_MODE_TRANSPORT)
 		mode = SA_MODE_TRANSPORT;
@@ -154,32 +195,17 @@ static void child_respond(struct ike_sa *sa, const struct ike_msg *m,
 	ike_random(nr, sizeof(nr));
 	if (!ike_child_create(sa, cfg, &s, spi_in, rd32(s.spi), &tsr, &tsi, mode,
 			      false, m->nonce->body, m->nonce->len, nr,
-			      sizeof(nr), glen > 0 ? gir : NULL,
-			      glen > 0 ? (size_t)glen : 0)) {
-		ike_dh_free(dh);
-		secure_zero(gir, sizeof(gir));
+			      sizeof(nr), glen > 0 ? gir : NULL, (size_t)glen)) {
 		ike_sa_respond_notify(sa, m, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		return;
+	} else {
+		if (old) {
+			old->rekeyed = true; /* the initiator deletes it (§2.8) */
+			IKE_COUNT(sa->ike, child_rekeyed);
+		}
+		child_reply(sa, m, &s, spi_in, nr, dh, &tsi, &tsr, mode);
 	}
 	secure_zero(gir, sizeof(gir));
-	if (old) {
-		old->rekeyed = true; /* the initiator deletes it (§2.8) */
-		IKE_COUNT(sa->ike, child_rekeyed);
-	}
-	ike_sa_wr(sa, &w, buf, sizeof(buf), IKE_CREATE_CHILD_SA, true, m->msgid);
-	ike_wr_sk_begin(&w, &sa->keys);
-	if (mode == SA_MODE_TRANSPORT)
-		ike_wr_notify(&w, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
-	be32(spi, spi_in);
-	ike_suite_write(&w, &s, spi, 4);
-	ike_wr_pl(&w, IKE_PL_NONCE, nr, sizeof(nr));
-	if (dh)
-		ike_write_ke(&w, dh, s.dh);
-	ike_ts_write(&w, IKE_PL_TSI, &tsi);
-	ike_ts_write(&w, IKE_PL_TSR, &tsr);
 	ike_dh_free(dh);
-	if (ike_wr_sk_end(&w, &sa->keys, sa->initiator) == 0)
-		ike_sa_respond(sa, buf, w.len);
 }
 
 void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
@@ -274,6 +300,9 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 	if (child_done(sa, m, old))
 		return;
 	/* Refused: a rekey is tried again later, before the hard limit. */
+	n = ike_msg_error(m);
+	SA_LOG(sa, 4, "CREATE_CHILD_SA for %s refused: %s", r->cfg->name,
+	       n ? ike_notify_name(n->type) : "unacceptable reply");
 	if (ike_msg_notify(m, IKE_N_NO_PROPOSAL_CHOSEN))
 		IKE_COUNT(sa->ike, no_proposal);
 	if (ike_msg_notify(m, IKE_N_TS_UNACCEPTABLE))

@@ -74,6 +74,18 @@ static void sa_side(struct ike_sa *sa, const struct ike_child *c,
 	p->ike_ref = c->id;
 }
 
+/* The pair for the data plane, keys aside. */
+static void child_sas(struct ike_sa *sa, const struct ike_child *c,
+		      struct ike_child_sas *cs)
+{
+	cs->id = c->id;
+	snprintf(cs->conn, sizeof(cs->conn), "%s", sa->conn->name);
+	snprintf(cs->child, sizeof(cs->child), "%s", c->name);
+	cs->priority = 1000;
+	sa_side(sa, c, &cs->out, true);
+	sa_side(sa, c, &cs->in, false);
+}
+
 /* §2.17: KEYMAT = prf+(SK_d, [g^ir |] Ni | Nr); initiator-to-responder
  * keys first, each as encryption key (with salt) then integrity key. */
 static int child_keys(struct ike_sa *sa, struct ike_child_sas *cs,
@@ -145,12 +157,7 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
 	c->ts_local = *ts_local;
 	c->ts_remote = *ts_remote;
 	c->mode = mode;
-	cs->id = c->id;
-	snprintf(cs->conn, sizeof(cs->conn), "%s", sa->conn->name);
-	snprintf(cs->child, sizeof(cs->child), "%s", cfg->name);
-	cs->priority = 1000;
-	sa_side(sa, c, &cs->out, true);
-	sa_side(sa, c, &cs->in, false);
+	child_sas(sa, c, cs);
 	rc = -ENOTSUP;
 	if (cs->out.alg == NULL)
 		goto fail;
@@ -161,6 +168,14 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
 		goto fail;
 	c->installed = true;
 	child_timers(sa, c);
+	{
+		char alg[96];
+
+		SA_LOG(sa, 6, "child %s installed, SPIs in %08x out %08x, %s%s",
+		       c->name, c->spi_in, c->spi_out,
+		       ike_suite_name(&c->suite, alg, sizeof(alg)),
+		       gir ? " (PFS)" : "");
+	}
 	c->next = sa->children;
 	sa->children = c;
 	IKE_COUNT(sa->ike, child_installed);
@@ -169,6 +184,7 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
 	free(cs);
 	return c;
 fail:
+	SA_LOG(sa, 3, "child %s not installed (%d)", cfg->name, rc);
 	IKE_COUNT(sa->ike, child_install_fail);
 	if (cs) {
 		sa_params_clear(&cs->out);
@@ -189,6 +205,8 @@ void ike_child_remove(struct ike_sa *sa, struct ike_child *c)
 			break;
 		}
 	if (c->installed) {
+		SA_LOG(sa, 6, "child %s removed, SPIs in %08x out %08x", c->name,
+		       c->spi_in, c->spi_out);
 		sa->ike->ops.child_remove(sa->ike->host, c->id);
 		IKE_COUNT(sa->ike, child_deleted);
 	}
@@ -247,5 +265,7 @@ uint16_t ike_child_pick(struct ike_sa *sa, const struct ike_msg *m,
 		IKE_COUNT(sa->ike, ts_unacceptable);
 	else
 		IKE_COUNT(sa->ike, no_proposal);
+	SA_LOG(sa, 4, "no child for the peer's request: %s",
+	       ike_notify_name(err));
 	return err;
 }

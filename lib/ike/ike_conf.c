@@ -167,7 +167,7 @@ static int load_child(struct ike_cctx *c, const config_setting_t *g,
 	static const char *const keys[] = { "local_ts", "remote_ts",
 		"esp_proposals", "mode", "start_action", "rekey_time",
 		"life_time", "rekey_bytes", "rekey_packets", "replay_window",
-		"dpd_action", NULL };
+		NULL };
 	static const char *const modes[] = { "tunnel", "transport", NULL };
 	static const char *const starts[] = { "none", "start", "trap", NULL };
 	const char *s;

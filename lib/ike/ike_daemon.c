@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ike/ike_sa.h"
+#include "util/hex.h"
 
 struct ike *ike_new(const struct ike_host_ops *ops, void *host)
 {
@@ -22,6 +23,11 @@ struct ike *ike_new(const struct ike_host_ops *ops, void *host)
 		return NULL;
 	ike->ops = *ops;
 	ike->host = host;
+	ike->cookie_threshold = 64;
+	if (ike_random(ike->cookie_secret, sizeof(ike->cookie_secret)) < 0) {
+		free(ike);
+		return NULL;
+	}
 	return ike;
 }
 
@@ -32,6 +38,7 @@ void ike_free(struct ike *ike)
 	while (ike->sas)
 		ike_sa_destroy(ike->sas);
 	ike_conf_free(ike->conf);
+	secure_zero(ike, sizeof(*ike));
 	free(ike);
 }
 

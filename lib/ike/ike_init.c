@@ -231,6 +231,44 @@ static bool init_retransmit(struct ike *ike, const struct ike_msg *m,
 	return false;
 }
 
+/* §2.6: COOKIE = SHA-256(secret | Ni | IPi | SPIi), stateless. */
+static void make_cookie(struct ike *ike, const struct ike_msg *m,
+			const struct ip_addr *src, uint8_t out[32])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int n = 0;
+
+	if (ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	    EVP_DigestUpdate(ctx, ike->cookie_secret, sizeof(ike->cookie_secret)) &&
+	    EVP_DigestUpdate(ctx, m->nonce->body, m->nonce->len) &&
+	    EVP_DigestUpdate(ctx, src->b, ip_addr_len(src)) &&
+	    EVP_DigestUpdate(ctx, m->spi_i, 8) && EVP_DigestFinal_ex(ctx, out, &n))
+		;
+	else
+		memset(out, 0, 32);
+	EVP_MD_CTX_free(ctx);
+}
+
+/* Under load, only an initiator that returns our cookie (as the first
+ * payload) gets state; others get the cookie. */
+static bool cookie_ok(struct ike *ike, const struct ike_msg *m,
+		      const struct ip_addr *src, uint16_t sport,
+		      const struct ip_addr *dst, uint16_t dport, unsigned load)
+{
+	const struct ike_n *n = m->n_notify ? &m->notify[0] : NULL;
+	uint8_t c[32];
+
+	if (load < ike->cookie_threshold)
+		return true;
+	make_cookie(ike, m, src, c);
+	if (n && n->type == IKE_N_COOKIE && m->pl[0].type == IKE_PL_NOTIFY &&
+	    n->data_len == sizeof(c) && ct_memcmp(n->data, c, sizeof(c)) == 0)
+		return true;
+	IKE_COUNT(ike, cookie_sent);
+	init_error(ike, m, src, sport, dst, dport, IKE_N_COOKIE, c, sizeof(c));
+	return false;
+}
+
 static unsigned half_open(struct ike *ike)
 {
 	unsigned n = 0;
@@ -307,17 +345,72 @@ static struct ike_sa *responder_sa(struct ike *ike, struct ike_conn *conn,
 	return sa;
 }
 
+/* Where the request came from and went to. */
+struct init_from {
+	const struct ip_addr *src, *dst;
+	uint16_t sport, dport;
+};
+
+static void init_err(struct ike *ike, const struct ike_msg *m,
+		     const struct init_from *f, uint16_t type, const void *d,
+		     size_t n)
+{
+	init_error(ike, m, f->src, f->sport, f->dst, f->dport, type, d, n);
+}
+
+/* Everything that can refuse an IKE_SA_INIT request before any state is
+ * made (§1.2, §2.6, §2.7); on success the connection and suite. */
+static struct ike_conn *init_accept(struct ike *ike, const struct ike_msg *m,
+				    const struct init_from *f,
+				    struct ike_suite *s)
+{
+	struct ike_offer offer;
+	struct ike_conn *conn;
+	bool addr_ok;
+	unsigned load;
+
+	if (!m->sa || !m->ke || !m->nonce ||
+	    ike_sa_pl_parse(m->sa->body, m->sa->len, &offer) < 0) {
+		IKE_COUNT(ike, drop_syntax);
+		init_err(ike, m, f, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return NULL;
+	}
+	load = half_open(ike);
+	if (load >= HALF_OPEN_MAX) {
+		IKE_COUNT(ike, drop_half_open);
+		return NULL;
+	}
+	if (!cookie_ok(ike, m, f->src, f->sport, f->dst, f->dport, load))
+		return NULL;
+	conn = pick_conn(ike, &offer, f->src, f->dst, s, &addr_ok);
+	if (conn == NULL && !addr_ok) {
+		IKE_COUNT(ike, drop_no_conn);
+	} else if (conn == NULL) {
+		IKE_COUNT(ike, no_proposal);
+		ike_log(ike, 4, "IKE_SA_INIT from %s: no acceptable proposal",
+			ip_addr_fmt(f->src, (char[IP_ADDR_STRLEN]){ 0 },
+				    IP_ADDR_STRLEN));
+		init_err(ike, m, f, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+	} else if ((uint16_t)(m->ke->body[0] << 8 | m->ke->body[1]) != s->dh) {
+		/* §1.2: tell the initiator which group we want */
+		uint8_t g[2] = { (uint8_t)(s->dh >> 8), (uint8_t)s->dh };
+
+		IKE_COUNT(ike, invalid_ke);
+		init_err(ike, m, f, IKE_N_INVALID_KE_PAYLOAD, g, 2);
+		conn = NULL;
+	}
+	return conn;
+}
+
 void ike_init_request(struct ike *ike, const struct ike_msg *m,
 		      const struct ip_addr *src, uint16_t sport,
 		      const struct ip_addr *dst, uint16_t dport)
 {
 	static const uint8_t zero[8];
-	struct ike_offer offer;
+	const struct init_from f = { src, dst, sport, dport };
 	struct ike_suite s;
 	struct ike_conn *conn;
 	struct ike_sa *sa;
-	bool addr_ok;
-	uint16_t group;
 
 	if (init_retransmit(ike, m, src))
 		return;
@@ -326,37 +419,9 @@ void ike_init_request(struct ike *ike, const struct ike_msg *m,
 		IKE_COUNT(ike, drop_msgid);
 		return;
 	}
-	if (!m->sa || !m->ke || !m->nonce ||
-	    ike_sa_pl_parse(m->sa->body, m->sa->len, &offer) < 0) {
-		IKE_COUNT(ike, drop_syntax);
-		init_error(ike, m, src, sport, dst, dport, IKE_N_INVALID_SYNTAX,
-			   NULL, 0);
+	conn = init_accept(ike, m, &f, &s);
+	if (conn == NULL)
 		return;
-	}
-	if (half_open(ike) >= HALF_OPEN_MAX) {
-		IKE_COUNT(ike, drop_half_open);
-		return;
-	}
-	conn = pick_conn(ike, &offer, src, dst, &s, &addr_ok);
-	if (conn == NULL) {
-		if (!addr_ok) {
-			IKE_COUNT(ike, drop_no_conn);
-			return;
-		}
-		IKE_COUNT(ike, no_proposal);
-		init_error(ike, m, src, sport, dst, dport,
-			   IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		return;
-	}
-	group = (uint16_t)(m->ke->body[0] << 8 | m->ke->body[1]);
-	if (group != s.dh) { /* §1.2: tell the initiator which group */
-		uint8_t g[2] = { (uint8_t)(s.dh >> 8), (uint8_t)s.dh };
-
-		IKE_COUNT(ike, invalid_ke);
-		init_error(ike, m, src, sport, dst, dport,
-			   IKE_N_INVALID_KE_PAYLOAD, g, 2);
-		return;
-	}
 	sa = responder_sa(ike, conn, &s, m, src, sport, dst, dport);
 	if (sa == NULL)
 		return;
@@ -431,9 +496,12 @@ void ike_init_response(struct ike_sa *sa, const struct ike_msg *m)
 	    ike_sa_pl_parse(m->sa->body, m->sa->len, &reply) < 0 ||
 	    ike_prop_check_reply(&reply, &sa->init_offer, false, &sa->suite) < 0 ||
 	    sa->suite.dh != sa->dh_group) {
+		const struct ike_n *n = ike_msg_error(m);
+
 		if (ike_msg_notify(m, IKE_N_NO_PROPOSAL_CHOSEN))
 			IKE_COUNT(sa->ike, no_proposal);
-		ike_sa_kill(sa, "IKE_SA_INIT refused or malformed");
+		ike_sa_kill(sa, n ? ike_notify_name(n->type)
+				  : "IKE_SA_INIT response unacceptable");
 		return;
 	}
 	memcpy(sa->spi_r, m->spi_r, 8);

@@ -52,8 +52,11 @@ static void parse_failed(struct ike *ike, const struct ike_msg *m,
 			 uint16_t dport)
 {
 	bool request = m->len >= IKE_HDR_LEN && !ike_msg_is_response(m);
+	char a[IP_ADDR_STRLEN];
 
 	count_perr(ike, e);
+	ike_log(ike, 7, "dropped from %s[%u]: %s",
+		ip_addr_fmt(src, a, sizeof(a)), sport, m->why ? m->why : "?");
 	if (!request)
 		return;
 	if (e == IKE_PERR_VERSION && (m->version >> 4) > 2) {
@@ -105,6 +108,8 @@ static enum ike_perr open_sk(struct ike_sa *sa, struct ike_msg *m,
 	if (ike_sk_open(&sa->keys, ike_msg_from_initiator(m), buf, m->len,
 			m->sk_off, &pt, &pt_len) < 0) {
 		IKE_COUNT(sa->ike, drop_decrypt);
+		SA_LOG(sa, 7, "%s message %u failed its integrity check",
+		       ike_exch_name(m->exch), m->msgid);
 		return IKE_PERR_SHORT;
 	}
 	return ike_msg_parse_inner(m, pt, pt_len, m->sk_np);
@@ -130,6 +135,8 @@ static void request(struct ike_sa *sa, struct ike_msg *m, uint8_t *buf,
 		return;
 	if (e != IKE_PERR_OK) {
 		IKE_COUNT(sa->ike, drop_inner_syntax);
+		SA_LOG(sa, 4, "malformed %s request: %s", ike_exch_name(m->exch),
+		       m->why ? m->why : "?");
 		if (e == IKE_PERR_CRITICAL)
 			ike_sa_respond_notify(sa, m, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD,
 					      &m->crit_type, 1);

@@ -4,12 +4,26 @@
  * our request in flight and the cached response (§2.1, §2.3), jobs.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ike/ike_sa.h"
 #include "util/hex.h"
+
+void ike_log(struct ike *ike, int level, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (ike->ops.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ike->ops.log(ike->host, level, msg);
+}
 
 uint64_t ike_now(struct ike *ike)
 {
@@ -46,11 +60,13 @@ void ike_sa_kill(struct ike_sa *sa, const char *why)
 		ike_child_remove(sa, sa->children);
 	if (sa->state != IKE_ST_DEAD && sa->state >= IKE_ST_ESTABLISHED)
 		IKE_COUNT(sa->ike, ike_deleted);
+	if (sa->state != IKE_ST_DEAD && why)
+		SA_LOG(sa, sa->state >= IKE_ST_ESTABLISHED ? 6 : 4,
+		       "IKE SA gone: %s", why);
 	sa->state = IKE_ST_DEAD;
 	ike_sa_keys_clear(&sa->keys);
 	sa->have_keys = false;
 	ike_req_clear(&sa->req);
-	(void)why;
 }
 
 /* Unlink and free (children removed from the data plane, keys zeroed). */
@@ -90,6 +106,15 @@ void ike_sa_established(struct ike_sa *sa)
 	if (sa->conn->reauth_time)
 		sa->reauth_ms = now + sa->conn->reauth_time * 1000ull;
 	IKE_COUNT(sa->ike, ike_established);
+	{
+		char a[IP_ADDR_STRLEN], id[128], alg[96];
+
+		SA_LOG(sa, 6, "IKE SA established with %s[%u] '%s', %s%s",
+		       ip_addr_fmt(&sa->remote, a, sizeof(a)), sa->rport,
+		       ike_id_fmt(&sa->peer_id, id, sizeof(id)),
+		       ike_suite_name(&sa->suite, alg, sizeof(alg)),
+		       sa->natt ? ", NAT-T" : "");
+	}
 }
 
 int ike_send_to(struct ike *ike, const struct ip_addr *src, uint16_t sport,

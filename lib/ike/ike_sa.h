@@ -44,6 +44,7 @@
 	X(drop_state, "exchange not allowed in this state")                    \
 	X(drop_no_conn, "no connection for the addresses")                     \
 	X(drop_half_open, "too many half-open SAs")                            \
+	X(cookie_sent, "IKE_SA_INIT answered with a COOKIE")                   \
 	X(rx_retransmit, "retransmitted requests answered from cache")         \
 	X(tx_retransmit, "requests retransmitted")                             \
 	X(tx_fail, "send errors")                                              \
@@ -180,6 +181,9 @@ struct ike {
 	uint64_t ctr[IKE_C_MAX];
 	bool start_done;
 	uint64_t last_spi_notify_ms;
+	/* §2.6 cookies: demanded above this many half-open SAs. */
+	unsigned cookie_threshold;
+	uint8_t cookie_secret[32];
 };
 
 /* --- ike_daemon.c / ike_sa.c: SAs, sending ------------------------------ */
@@ -212,6 +216,13 @@ void ike_sa_float(struct ike_sa *sa, const struct ip_addr *src, uint16_t sport,
 		  const struct ip_addr *dst, uint16_t dport);
 uint32_t ike_new_spi(struct ike *ike);
 #define IKE_COUNT(ike, c) ((ike)->ctr[IKE_C_##c]++)
+/* Logging through the host's optional log op (syslog levels). */
+void ike_log(struct ike *ike, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define SA_LOG(sa, level, fmt, ...)                                            \
+	ike_log((sa)->ike, level, "%s[%llu]: " fmt,                           \
+		(sa)->conn ? (sa)->conn->name : "-",                           \
+		(unsigned long long)(sa)->serial, ##__VA_ARGS__)
 
 /* --- ike_childsa.c: child SAs in the data plane ------------------------- */
 struct ike_child *ike_child_find(struct ike_sa *sa, uint64_t id);

@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "ike/ike.h"
+#include "ike/ike_sa.h" /* cookie_threshold, to force cookies */
 #include "util/hex.h"
 
 #define MAXQ 64
@@ -492,8 +493,25 @@ static void test_config_errors(void)
 	}
 }
 
+/* §2.6: a responder under load demands a cookie; the initiator returns
+ * it and the exchange completes. */
+static void test_cookie(void)
+{
+	setup("aes128gcm16-prfsha256-ecp256", "aes128gcm16",
+	      "aes128gcm16-prfsha256-ecp256", "aes128gcm16");
+	hb.ike->cookie_threshold = 0;
+	CHECK(ike_initiate(ha.ike, "gw", "net") == 0);
+	pump();
+	CHECK(stat_has(hb.ike, "\"cookie_sent\":1"));
+	CHECK(ha.n == 1 && hb.n == 1);
+	if (ha.n == 1 && hb.n == 1)
+		CHECK(crossed(&ha.c[0], &hb.c[0]));
+	teardown();
+}
+
 int main(void)
 {
+	test_cookie();
 	test_config_errors();
 	test_ike_rekey();
 	test_psk_gcm();
