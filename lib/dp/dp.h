@@ -105,6 +105,17 @@ struct esp_item {
 	struct xform_scratch scratch;
 };
 
+/* Per-worker cache of IPv4 next hops: destination -> port and neighbour
+ * slot. Routes never change while running and neighbour slots are never
+ * reused, so an entry stays right; the MAC itself is read from the slot. */
+#define NHC_SIZE 256
+struct nh_cache_ent {
+	uint32_t dst;
+	int32_t neigh;
+	uint16_t port;
+	uint16_t valid;
+};
+
 struct txbuf {
 	uint16_t n;
 	struct rte_mbuf *m[DP_TXBUF];
@@ -126,6 +137,7 @@ struct worker {
 	struct worker_ctr ctr;
 	struct txbuf tx[DP_MAX_PORTS];
 	struct esp_item items[DP_BURST_MAX];
+	struct nh_cache_ent nhc[NHC_SIZE];
 	struct rte_ip_frag_tbl *frag_tbl;	/* fragments for us */
 	struct rte_ip_frag_death_row death_row;
 };

@@ -63,15 +63,14 @@ bool wk_ttl_dec(struct worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
 	}
 	if (pi->af == AF_INET) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
-		uint16_t old = rte_cpu_to_be_16((uint16_t)(ip->time_to_live << 8 |
-							   ip->next_proto_id));
+		/* from the parsed copy: no reading back of the header */
+		uint16_t old = rte_cpu_to_be_16((uint16_t)(pi->ttl << 8 | pi->proto));
+		uint16_t new_ = rte_cpu_to_be_16((uint16_t)((pi->ttl - 1) << 8 | pi->proto));
 
-		ip->time_to_live--;
-		ip->hdr_checksum = csum_update16(ip->hdr_checksum, old,
-			rte_cpu_to_be_16((uint16_t)(ip->time_to_live << 8 |
-						    ip->next_proto_id)));
+		ip->time_to_live = (uint8_t)(pi->ttl - 1);
+		ip->hdr_checksum = csum_update16(ip->hdr_checksum, old, new_);
 	} else {
-		((struct rte_ipv6_hdr *)l3)->hop_limits--;
+		((struct rte_ipv6_hdr *)l3)->hop_limits = (uint8_t)(pi->ttl - 1);
 	}
 	return true;
 }
@@ -116,41 +115,75 @@ static void too_big(struct worker *w, struct rte_mbuf *m, uint8_t af,
 	}
 }
 
-void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer)
+/* Route and neighbour slot for a destination; slot < 0 when unknown. */
+static const struct nexthop *next_hop(const uint8_t *l3, uint8_t af, int *ni)
 {
-	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN);
 	const struct nexthop *nh;
 	struct ip_addr dst;
-	uint8_t mac[6];
-	int ni;
 
 	if (af == AF_INET)
 		nh = route_lookup4(g_dp->rt, ((const struct rte_ipv4_hdr *)l3)->dst_addr);
 	else
 		nh = route_lookup6(g_dp->rt, ((const struct rte_ipv6_hdr *)l3)->dst_addr);
-	if (unlikely(nh == NULL)) {
+	if (nh == NULL || nh->has_via) {
+		*ni = nh ? nh->neigh : -1;
+		return nh;
+	}
+	if (af == AF_INET)
+		ip_addr_from_v4(&dst, ((const struct rte_ipv4_hdr *)l3)->dst_addr);
+	else
+		ip_addr_from_v6(&dst, ((const struct rte_ipv6_hdr *)l3)->dst_addr);
+	*ni = neigh_lookup(g_dp->nt, &dst);
+	return nh;
+}
+
+/* Egress port and neighbour slot, through the worker's IPv4 cache. */
+static int egress(struct worker *w, const uint8_t *l3, uint8_t af, uint16_t *port)
+{
+	const struct nexthop *nh;
+	struct nh_cache_ent *e = NULL;
+	uint32_t d;
+	int ni;
+
+	if (af == AF_INET) {
+		memcpy(&d, l3 + 16, 4);
+		e = &w->nhc[(d ^ (d >> 12) ^ (d >> 24)) & (NHC_SIZE - 1)];
+		if (likely(e->valid && e->dst == d)) {
+			*port = e->port;
+			return e->neigh;
+		}
+	}
+	nh = next_hop(l3, af, &ni);
+	if (unlikely(nh == NULL))
+		return -2;
+	*port = nh->port;
+	if (e && ni >= 0)
+		*e = (struct nh_cache_ent){ .dst = d, .neigh = ni, .port = nh->port,
+					    .valid = 1 };
+	return ni;
+}
+
+void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN);
+	uint8_t mac[6];
+	uint16_t port;
+	int ni = egress(w, l3, af, &port);
+
+	if (unlikely(ni == -2)) {
 		wk_drop(w, m, DROP_no_route);
 		return;
 	}
-	if (nh->has_via) {
-		ni = nh->neigh;
-	} else {
-		if (af == AF_INET)
-			ip_addr_from_v4(&dst, ((const struct rte_ipv4_hdr *)l3)->dst_addr);
-		else
-			ip_addr_from_v6(&dst, ((const struct rte_ipv6_hdr *)l3)->dst_addr);
-		ni = neigh_lookup(g_dp->nt, &dst);
-	}
 	if (unlikely(ni < 0 || !neigh_mac(neigh_at(g_dp->nt, (unsigned)ni), mac))) {
-		wk_punt(w, m, PUNT_RESOLVE, nh->port);
+		wk_punt(w, m, PUNT_RESOLVE, port);
 		return;
 	}
-	if (unlikely(m->data_len - ETH_HLEN > g_dp->port[nh->port].mtu)) {
-		too_big(w, m, af, own_outer, nh->port, mac);
+	if (unlikely(m->data_len - ETH_HLEN > g_dp->port[port].mtu)) {
+		too_big(w, m, af, own_outer, port, mac);
 		return;
 	}
-	l2_write(m, &g_dp->port[nh->port], mac, af);
-	wk_tx(w, nh->port, m);
+	l2_write(m, &g_dp->port[port], mac, af);
+	wk_tx(w, port, m);
 }
 
 void wk_key4(const struct rte_mbuf *m, const struct pkt_info *pi,

@@ -23,19 +23,44 @@ struct classify_batch {
 	uint32_t r4[DP_BURST_MAX], r6[DP_BURST_MAX];
 };
 
-static void ob_done(struct worker *w, IMB_JOB *j)
+/* Encrypted: finish the headers and send. */
+static void ob_send(struct worker *w, struct esp_item *it)
 {
-	struct esp_item *it = j->user_data2;
 	struct rte_mbuf *m = it->m;
 
-	if (unlikely(j->status != IMB_STATUS_COMPLETED)) {
-		wk_sa_drop(w, it->sa, m, DROP_crypto_error);
-		return;
-	}
 	esp_outb_finish(it->sa, m);
 	w->ctr.port[g_dp->idx_of_port_id[m->port]].esp_out++;
 	wk_fwd(w, m, it->sa->mode == SA_MODE_TUNNEL ? it->sa->outer_af : it->pi.af,
 	       true);
+}
+
+static void ob_done(struct worker *w, IMB_JOB *j)
+{
+	struct esp_item *it = j->user_data2;
+
+	if (unlikely(j->status != IMB_STATUS_COMPLETED)) {
+		wk_sa_drop(w, it->sa, it->m, DROP_crypto_error);
+		return;
+	}
+	ob_send(w, it);
+}
+
+/* Start the encryption of one encapsulated packet. */
+static void ob_encrypt(struct worker *w, struct esp_item *x, uint32_t seq_hi)
+{
+	const struct xform *xf = &x->sa->xf;
+	IMB_JOB *j;
+
+	if (xform_is_direct(xf)) {
+		xform_gcm_seal(xf, w->mb, x->esp, x->pay_len, seq_hi, &x->scratch);
+		ob_send(w, x);
+		return;
+	}
+	j = cq_job(w);
+	xform_job_encrypt(xf, j, x->esp, x->pay_len, seq_hi, &x->scratch);
+	j->user_data = x->m;
+	j->user_data2 = x;
+	cq_submit(w, ob_done);
 }
 
 /* MTU of the port the SA's packets leave by, 0 when unroutable. */
@@ -165,7 +190,6 @@ static void run_encap(struct worker *w, struct esp_item *it, unsigned k)
 		run_drop(w, sa, it + k, n - k);
 	for (unsigned i = 0; i < k; i++, seq++) {
 		struct esp_item *x = &it[i];
-		IMB_JOB *j;
 		int rc;
 
 		bytes += x->pi.l3_tot;
@@ -176,12 +200,7 @@ static void run_encap(struct worker *w, struct esp_item *it, unsigned k)
 			continue;
 		}
 		pkts++;
-		j = cq_job(w);
-		xform_job_encrypt(&sa->xf, j, x->esp, x->pay_len,
-				  (uint32_t)(seq >> 32), &x->scratch);
-		j->user_data = x->m;
-		j->user_data2 = x;
-		cq_submit(w, ob_done);
+		ob_encrypt(w, x, (uint32_t)(seq >> 32));
 	}
 	sa->ctr[w->id].packets += pkts;
 	sa->ctr[w->id].bytes += bytes;

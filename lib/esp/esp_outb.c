@@ -63,13 +63,21 @@ static void outer4(const struct sa *sa, uint8_t *l3, uint32_t len,
 {
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
 	bool df = sa->df == 1 || (sa->df == 0 && pi->af == AF_INET && pi->df);
+	uint8_t tos = outer_tos(sa, pi->tos);
+	uint16_t frag = df ? RTE_IPV4_HDR_DF_FLAG : 0;
+	uint32_t sum;
 
-	ip->type_of_service = outer_tos(sa, pi->tos);
+	ip->type_of_service = tos;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)len);
 	ip->packet_id = rte_cpu_to_be_16(ip_id);
-	ip->fragment_offset = df ? rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG) : 0;
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	ip->fragment_offset = rte_cpu_to_be_16(frag);
+	/* The template's words were summed once (sa.c); add the per-packet
+	 * ones instead of reading back the header just written, which would
+	 * stall on store forwarding. */
+	sum = sa->tmpl_sum + tos + len + ip_id + frag;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
 }
 
 static void outer6(const struct sa *sa, uint8_t *l3, uint32_t len,

@@ -306,3 +306,35 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 		return s->saved;
 	return esp + 8 + x->iv_len + pay_len;
 }
+
+void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
+		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s)
+{
+	struct gcm_context_data ctx;
+	uint8_t *pt = esp + 8 + x->iv_len;
+	const uint8_t *aad = aead_aad(x, esp, seq_hi, s);
+
+	nonce12(x, esp, s);
+	if (x->key_bytes == 16)
+		IMB_AES128_GCM_ENC(mb, &x->k.gcm, &ctx, pt, pt, pay_len, s->iv, aad,
+				   x->esn ? 12 : 8, pt + pay_len, x->icv_len);
+	else
+		IMB_AES256_GCM_ENC(mb, &x->k.gcm, &ctx, pt, pt, pay_len, s->iv, aad,
+				   x->esn ? 12 : 8, pt + pay_len, x->icv_len);
+}
+
+void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
+		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s)
+{
+	struct gcm_context_data ctx;
+	uint8_t *ct = esp + 8 + x->iv_len;
+	const uint8_t *aad = aead_aad(x, esp, seq_hi, s);
+
+	nonce12(x, esp, s);
+	if (x->key_bytes == 16)
+		IMB_AES128_GCM_DEC(mb, &x->k.gcm, &ctx, ct, ct, pay_len, s->iv, aad,
+				   x->esn ? 12 : 8, s->icv, x->icv_len);
+	else
+		IMB_AES256_GCM_DEC(mb, &x->k.gcm, &ctx, ct, ct, pay_len, s->iv, aad,
+				   x->esn ? 12 : 8, s->icv, x->icv_len);
+}

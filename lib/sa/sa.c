@@ -30,6 +30,11 @@ static void make_template(struct sa *sa)
 		ip->next_proto_id = proto;
 		ip->src_addr = sa->src.v4;
 		ip->dst_addr = sa->dst.v4;
+		/* host-order sum of the big-endian words; TOS, length, ID,
+		 * flags and checksum are zero here and added per packet */
+		sa->tmpl_sum = 0;
+		for (unsigned i = 0; i < sizeof(*ip); i += 2)
+			sa->tmpl_sum += (uint32_t)(t[i] << 8 | t[i + 1]);
 		t += sizeof(*ip);
 	} else if (sa->mode == SA_MODE_TUNNEL) {
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)t;

@@ -65,6 +65,7 @@ struct sa {
 	uint64_t seq_limit;	/* last usable sequence number */
 	struct ip_addr src, dst;
 	uint8_t tmpl[SA_HDR_MAX] __rte_aligned(16); /* outer IP (+UDP) header */
+	uint32_t tmpl_sum;	/* IPv4: sum of the template's fixed 16-bit words */
 	struct replay *rw;	/* inbound only */
 	uint8_t n_sel;
 	struct sa_sel sel[SA_TS_MAX]; /* inbound policy (RFC 4301 §5.2) */
