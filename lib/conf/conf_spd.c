@@ -13,7 +13,7 @@
 
 #include "conf/conf_int.h"
 
-#define PRIORITY_MAX 0x1FFFFFFF /* RTE_ACL_MAX_PRIORITY */
+#define PRIORITY_MAX 0x1FFFFFFE /* RTE_ACL_MAX_PRIORITY - 1: lib/spd adds 1 */
 
 static const struct {
 	const char *name;

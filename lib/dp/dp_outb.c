@@ -83,20 +83,6 @@ static uint16_t packet_dst_mtu(struct rte_mbuf *m, const struct pkt_info *pi)
 	return egress_mtu(&d);
 }
 
-/* The largest packet that still fits mtu once encapsulated: the padded
- * part (the whole packet in tunnel mode, the upper layer in transport mode,
- * whose IP header stays in front) ends on a block boundary. */
-static uint32_t inner_mtu(const struct sa *sa, const struct pkt_info *pi,
-			  uint16_t mtu)
-{
-	uint32_t keep = sa->mode == SA_MODE_TRANSPORT ? pi->l3_len : 0;
-	uint32_t fixed = keep + sa->hdr_len + sa->xf.icv_len;
-
-	if (mtu < fixed + sa->xf.block)
-		return 0;
-	return keep + RTE_ALIGN_FLOOR(mtu - fixed, sa->xf.block) - 2;
-}
-
 /* Too big after encapsulation and not allowed to fragment (DF, or IPv6
  * inner): the sender learns the inner MTU from ICMP (RFC 4301 §8.2). */
 static bool mtu_ok(struct worker *w, struct esp_item *it, uint16_t mtu)
@@ -107,7 +93,7 @@ static bool mtu_ok(struct worker *w, struct esp_item *it, uint16_t mtu)
 		wk_sa_drop(w, it->sa, it->m, DROP_no_route);
 		return false;
 	}
-	max = inner_mtu(it->sa, &it->pi, mtu);
+	max = esp_outb_max_len(it->sa, &it->pi, mtu);
 	if (it->pi.l3_tot <= max)
 		return true;
 	if (!it->pi.df && !(it->sa->outer_af == AF_INET && it->sa->df == 1))

@@ -32,8 +32,13 @@ int esp_outb_encap(const struct sa *sa, struct rte_mbuf *m,
 		   const struct pkt_info *pi, uint64_t seq, uint16_t ip_id,
 		   uint8_t **esp, uint32_t *pay_len);
 void esp_outb_finish(const struct sa *sa, struct rte_mbuf *m);
-/* Bytes the packet grows by (for MTU checks before encapsulating). */
-uint32_t esp_outb_overhead(const struct sa *sa, uint32_t l3_tot);
+/* Bytes the packet pi describes grows by when encapsulated. */
+uint32_t esp_outb_overhead(const struct sa *sa, const struct pkt_info *pi);
+/* The largest IP packet like pi (same header length in transport mode) that
+ * still fits mtu once encapsulated: padding to the cipher block counted
+ * (the MTU reported in ICMP too-big, RFC 4301 §8.2); 0 if none fits. */
+uint32_t esp_outb_max_len(const struct sa *sa, const struct pkt_info *pi,
+			  uint32_t mtu);
 
 /* Inbound. esp_off: offset of the ESP header from the start of m's data.
  * On success: *pay_len = encrypted payload length, *seq = full sequence. */

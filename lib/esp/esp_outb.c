@@ -15,11 +15,29 @@ static inline uint32_t padded_len(const struct sa *sa, uint32_t len)
 	return RTE_ALIGN_CEIL(len + 2, sa->xf.block);
 }
 
-uint32_t esp_outb_overhead(const struct sa *sa, uint32_t l3_tot)
+/* What is padded: the whole packet in tunnel mode, the upper layer in
+ * transport mode (its IP header stays in front). */
+static inline uint32_t padded_part(const struct sa *sa, const struct pkt_info *pi)
 {
-	uint32_t hdr = sa->hdr_len;
+	return sa->mode == SA_MODE_TRANSPORT ? pi->l3_tot - pi->l3_len : pi->l3_tot;
+}
 
-	return hdr + padded_len(sa, l3_tot) - l3_tot + sa->xf.icv_len;
+uint32_t esp_outb_overhead(const struct sa *sa, const struct pkt_info *pi)
+{
+	uint32_t part = padded_part(sa, pi);
+
+	return sa->hdr_len + padded_len(sa, part) - part + sa->xf.icv_len;
+}
+
+uint32_t esp_outb_max_len(const struct sa *sa, const struct pkt_info *pi,
+			  uint32_t mtu)
+{
+	uint32_t keep = pi->l3_tot - padded_part(sa, pi);
+	uint32_t fixed = keep + sa->hdr_len + sa->xf.icv_len;
+
+	if (mtu < fixed + sa->xf.block)
+		return 0;
+	return keep + RTE_ALIGN_FLOOR(mtu - fixed, sa->xf.block) - 2;
 }
 
 /* Padding bytes 1, 2, 3, ... (RFC 4303 §2.4), then pad length and next

@@ -13,6 +13,9 @@
 struct route_table {
 	struct rte_lpm *lpm4;
 	struct rte_lpm6 *lpm6;
+	/* Next hop of the /0 routes, or -1: rte_lpm and rte_lpm6 only take
+	 * depths from 1, so the defaults are kept here. */
+	int32_t def4, def6;
 	unsigned n_nh;
 	struct nexthop nh[ROUTE_NH_MAX];
 };
@@ -51,18 +54,40 @@ static int add(struct route_table *rt, struct neigh_table *nt,
 			return s;
 		rt->nh[nh].neigh = s;
 	}
+	if (p->len == 0) {
+		*(p->addr.family == AF_INET ? &rt->def4 : &rt->def6) = nh;
+		return 0;
+	}
 	if (p->addr.family == AF_INET)
 		return rte_lpm_add(rt->lpm4, rte_be_to_cpu_32(p->addr.v4), p->len,
 				   (uint32_t)nh);
 	return rte_lpm6_add(rt->lpm6, p->addr.b, p->len, (uint32_t)nh);
 }
 
-static int create_lpms(struct route_table *rt, unsigned n, int socket)
+/* IPv6 prefixes among the ports' subnets and the routes. */
+static unsigned count6(const struct conf *c)
+{
+	unsigned n = 0;
+
+	for (unsigned p = 0; p < c->n_ports; p++)
+		for (unsigned a = 0; a < c->ports[p].n_addrs; a++)
+			n += c->ports[p].addrs[a].addr.family == AF_INET6;
+	for (unsigned i = 0; i < c->n_routes; i++)
+		n += c->routes[i].prefix.addr.family == AF_INET6;
+	return n;
+}
+
+static int create_lpms(struct route_table *rt, unsigned n, unsigned n6,
+		       int socket)
 {
 	static unsigned gen;
 	char name[32];
-	struct rte_lpm_config c4 = { .max_rules = n + 64, .number_tbl8s = 256 };
-	struct rte_lpm6_config c6 = { .max_rules = n + 64, .number_tbl8s = 1024 };
+	/* A route longer than the 24 bits of the first table takes one
+	 * 256-entry table (tbl8) per further byte that no other route shares:
+	 * at most 1 for IPv4, (128 - 24) / 8 = 13 for IPv6. */
+	struct rte_lpm_config c4 = { .max_rules = n + 64, .number_tbl8s = 256 + n };
+	struct rte_lpm6_config c6 = { .max_rules = n + 64,
+				      .number_tbl8s = 1024 + 13 * n6 };
 
 	snprintf(name, sizeof(name), "rt4_%u", gen);
 	rt->lpm4 = rte_lpm_create(name, socket, &c4);
@@ -78,11 +103,13 @@ struct route_table *route_build(const struct conf *c, struct neigh_table *nt,
 	char pbuf[IP_PREFIX_STRLEN];
 	int rc = 0;
 
-	if (rt == NULL || create_lpms(rt, c->n_routes + 8 * c->n_ports, socket) < 0) {
+	if (rt == NULL || create_lpms(rt, c->n_routes + 8 * c->n_ports, count6(c),
+					socket) < 0) {
 		snprintf(err, errlen, "routes: out of memory");
 		route_free(rt);
 		return NULL;
 	}
+	rt->def4 = rt->def6 = -1;
 	for (unsigned p = 0; p < c->n_ports && rc == 0; p++)
 		for (unsigned a = 0; a < c->ports[p].n_addrs && rc == 0; a++)
 			rc = add(rt, nt, &c->ports[p].addrs[a], (uint16_t)p, NULL);
@@ -122,7 +149,7 @@ const struct nexthop *route_lookup4(const struct route_table *rt, uint32_t dst_b
 	uint32_t nh;
 
 	if (rte_lpm_lookup(rt->lpm4, rte_be_to_cpu_32(dst_be), &nh) != 0)
-		return NULL;
+		return rt->def4 < 0 ? NULL : &rt->nh[rt->def4];
 	return &rt->nh[nh];
 }
 
@@ -132,7 +159,7 @@ const struct nexthop *route_lookup6(const struct route_table *rt,
 	uint32_t nh;
 
 	if (rte_lpm6_lookup(rt->lpm6, dst, &nh) != 0)
-		return NULL;
+		return rt->def6 < 0 ? NULL : &rt->nh[rt->def6];
 	return &rt->nh[nh];
 }
 

@@ -16,6 +16,8 @@ enum { F4_PROTO, F4_SRC, F4_DST, F4_SPORT, F4_DPORT, F4_NUM };
 enum { F6_PROTO, F6_SRC0, F6_DST0 = F6_SRC0 + 4, F6_SPORT = F6_DST0 + 4,
        F6_DPORT, F6_NUM };
 
+#define PRIORITY_MAX ((uint32_t)RTE_ACL_MAX_PRIORITY - 1)
+
 RTE_ACL_RULE_DEF(acl4_rule, F4_NUM);
 RTE_ACL_RULE_DEF(acl6_rule, F6_NUM);
 
@@ -224,6 +226,14 @@ struct spd *spd_build(const struct spd_rule *rules, unsigned n, int socket,
 	for (unsigned i = 0; i < n; i++) {
 		if (rules[i].action == SPD_PROTECT && rules[i].sa_id > SPD_MAX_SA_ID) {
 			snprintf(err, errlen, "spd: SA id %u too large", rules[i].sa_id);
+			spd_free(s);
+			return NULL;
+		}
+		/* rule_common() adds 1 (rte_acl reserves 0), so the largest
+		 * priority that fits is one below RTE_ACL_MAX_PRIORITY. */
+		if (rules[i].priority > PRIORITY_MAX) {
+			snprintf(err, errlen, "spd: priority %u too large (at most %u)",
+				 rules[i].priority, PRIORITY_MAX);
 			spd_free(s);
 			return NULL;
 		}

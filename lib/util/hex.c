@@ -27,7 +27,8 @@ int hex_decode(const char *s, uint8_t *out, size_t cap)
 	for (; *s; s++) {
 		int v;
 
-		if (*s == ':' && hi < 0 && n > 0 && s[1] != '\0')
+		/* one ':' between two bytes, not before, after or doubled */
+		if (*s == ':' && hi < 0 && n > 0 && s[1] != '\0' && s[-1] != ':')
 			continue;
 		v = nibble(*s);
 		if (v < 0)

@@ -93,7 +93,7 @@ static const char good[] =
 	"  { direction = \"in\"; src = \"2001:db8::2/128\"; proto = \"ipv6-icmp\";\n"
 	"    action = \"protect\"; sa = \"t6\"; },\n"
 	"  { direction = \"out\"; src = \"192.168.1.0/24\"; dst = \"10.0.0.0/8\";\n"
-	"    proto = \"tcp\"; dport = \"any\"; priority = 536870911; action = \"bypass\"; },\n"
+	"    proto = \"tcp\"; dport = \"any\"; priority = 536870910; action = \"bypass\"; },\n"
 	"  { direction = \"out\"; dst = \"0.0.0.0/0\"; action = \"discard\"; }\n"
 	");\n"
 	"connections = { whatever = ( 1, \"two\" ); nested = { deep = true; }; };\n"
@@ -192,7 +192,7 @@ static void test_good_spd(const struct conf *c)
 	CHECK(c->spd[2].sa == 1 && c->spd[2].priority == 0);
 	CHECK(c->spd[3].sa == 2);
 	CHECK(c->spd[4].action == SPD_BYPASS && c->spd[4].sa == -1 &&
-	      c->spd[4].priority == 0x1FFFFFFF && c->spd[4].sel.proto == 6);
+	      c->spd[4].priority == 0x1FFFFFFE && c->spd[4].sel.proto == 6);
 	CHECK(c->spd[4].sel.dport_lo == 0 && c->spd[4].sel.dport_hi == 65535);
 	CHECK(c->spd[5].action == SPD_DISCARD && c->spd[5].sel.src.len == 0);
 	CHECK(c->spd[0].line == 32 && c->spd[5].line == 43);
@@ -477,7 +477,7 @@ static void test_bad_spd(void)
 	    8, "sport/dport need a proto");
 	BAD(SAS2 "spd = (\n" SPD_IN_OK ",\n"
 	    "{ direction = \"out\"; dst = \"10.0.0.0/8\"; priority = 536870912;\n"
-	    " action = \"discard\"; }\n);\n", 7, "priority must be 0..536870911");
+	    " action = \"discard\"; }\n);\n", 7, "priority must be 0..536870910");
 	BAD(SAS2 "spd = (\n" SPD_IN_OK ",\n"
 	    "{ direction = \"out\"; dst = \"10.0.0.0/8\"; action = \"drop\"; }\n);\n",
 	    7, "action must be \"bypass\", \"discard\" or \"protect\"");
