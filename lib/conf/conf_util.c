@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conf/conf_int.h"
+#include "util/hex.h"
 
 /* ---- errors ---- */
 
@@ -279,23 +280,12 @@ int conf_get_prefix(struct cctx *x, const config_setting_t *g,
 		    key, s);
 }
 
-static int nib(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int conf_parse_mac(const char *s, uint8_t mac[6])
 {
 	if (strlen(s) != 17)
 		return -EINVAL;
 	for (int i = 0; i < 6; i++) {
-		int hi = nib(s[3 * i]), lo = nib(s[3 * i + 1]);
+		int hi = hex_digit(s[3 * i]), lo = hex_digit(s[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
 			return -EINVAL;

@@ -2,6 +2,8 @@
 #ifndef ESPRIT_CTL_INT_H
 #define ESPRIT_CTL_INT_H
 /* Internals of the control plane's packet handlers. */
+#include <string.h>
+
 #include <rte_mbuf.h>
 
 #include "ctl/control.h"
@@ -29,6 +31,19 @@ void ctl_ns_send(struct dp *dp, uint16_t port, const uint8_t target[16]);
 struct rte_mbuf *ctl_alloc(struct dp *dp, uint16_t len);
 void ctl_l2(struct dp *dp, struct rte_mbuf *m, uint16_t port,
 	    const uint8_t dst[6], uint16_t ethertype);
+/* The destination address of the IP packet at l3 (either family). */
+static inline void ctl_l3_dst(const uint8_t *l3, struct ip_addr *a)
+{
+	uint32_t v4;
+
+	if ((l3[0] >> 4) == 4) {
+		memcpy(&v4, l3 + 16, 4);
+		ip_addr_from_v4(a, v4);
+	} else {
+		ip_addr_from_v6(a, l3 + 24);
+	}
+}
+
 /* Internet checksum of the ICMPv6 / upper layer with the IPv6 pseudo header. */
 uint16_t ctl_cksum6(const uint8_t *ip6, const void *l4, uint32_t len, uint8_t nh);
 

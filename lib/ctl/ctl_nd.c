@@ -26,8 +26,13 @@ static const uint8_t *nd_lla(const uint8_t *opt, uint32_t len, uint8_t type)
 	return NULL;
 }
 
-static void send_na(struct dp *dp, uint16_t port, const uint8_t target[16],
-		    const uint8_t dst[16], const uint8_t dmac[6], bool solicited)
+/*
+ * An NS or NA (RFC 4861 §4.3, §4.4) with one link-layer address option
+ * (ours): 40-byte IPv6 header, hop limit 255 (§7.1), 32-byte ICMPv6 body.
+ */
+static void send_nd(struct dp *dp, uint16_t port, uint8_t type, uint8_t flags,
+		    const uint8_t src[16], const uint8_t dst[16],
+		    const uint8_t target[16], const uint8_t dmac[6])
 {
 	struct rte_mbuf *m = ctl_alloc(dp, 40 + 32);
 	uint8_t *ip, *icmp;
@@ -40,55 +45,42 @@ static void send_na(struct dp *dp, uint16_t port, const uint8_t target[16],
 	ip[0] = 0x60;
 	ip[5] = 32;		/* payload length */
 	ip[6] = IPPROTO_ICMPV6;
-	ip[7] = 255;		/* RFC 4861 §7.1.2: hop limit 255 */
-	memcpy(ip + 8, target, 16);
+	ip[7] = 255;
+	memcpy(ip + 8, src, 16);
 	memcpy(ip + 24, dst, 16);
-	icmp[0] = ND_NA;
-	icmp[4] = 0x80 | (solicited ? 0x40 : 0) | 0x20; /* router, solicited, override */
+	icmp[0] = type;
+	icmp[4] = flags;
 	memcpy(icmp + 8, target, 16);
-	icmp[24] = OPT_TLLA;
+	icmp[24] = type == ND_NS ? OPT_SLLA : OPT_TLLA;
 	icmp[25] = 1;
 	memcpy(icmp + 26, dp->port[port].mac.addr_bytes, 6);
 	c = ctl_cksum6(ip, icmp, 32, IPPROTO_ICMPV6);
 	memcpy(icmp + 2, &c, 2);
 	ctl_l2(dp, m, port, dmac, RTE_ETHER_TYPE_IPV6);
-	g_ctl_stats.na_sent++;
+	if (type == ND_NS)
+		g_ctl_stats.ns_sent++;
+	else
+		g_ctl_stats.na_sent++;
 	ctl_send_frame(dp, port, m);
+}
+
+/* Router, solicited (unless unsolicited for DAD), override (§4.4). */
+static void send_na(struct dp *dp, uint16_t port, const uint8_t target[16],
+		    const uint8_t dst[16], const uint8_t dmac[6], bool solicited)
+{
+	send_nd(dp, port, ND_NA, 0x80 | (solicited ? 0x40 : 0) | 0x20, target,
+		dst, target, dmac);
 }
 
 void ctl_ns_send(struct dp *dp, uint16_t port, const uint8_t target[16])
 {
-	const struct dp_port *p = &dp->port[port];
-	struct rte_mbuf *m = ctl_alloc(dp, 40 + 32);
-	uint8_t *ip, *icmp, mac[6] = { 0x33, 0x33, 0xff };
-	uint16_t c;
+	uint8_t dst[16] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
+	uint8_t mac[6] = { 0x33, 0x33, 0xff };
 
-	if (m == NULL)
-		return;
-	ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ETH_HLEN);
-	icmp = ip + 40;
-	ip[0] = 0x60;
-	ip[5] = 32;
-	ip[6] = IPPROTO_ICMPV6;
-	ip[7] = 255;
-	memcpy(ip + 8, p->v6[0], 16);
 	/* solicited-node multicast ff02::1:ffXX:XXXX (RFC 4291 §2.7.1) */
-	ip[24] = 0xff;
-	ip[25] = 0x02;
-	ip[35] = 0x01;
-	ip[36] = 0xff;
-	memcpy(ip + 37, target + 13, 3);
+	memcpy(dst + 13, target + 13, 3);
 	memcpy(mac + 3, target + 13, 3);
-	icmp[0] = ND_NS;
-	memcpy(icmp + 8, target, 16);
-	icmp[24] = OPT_SLLA;
-	icmp[25] = 1;
-	memcpy(icmp + 26, p->mac.addr_bytes, 6);
-	c = ctl_cksum6(ip, icmp, 32, IPPROTO_ICMPV6);
-	memcpy(icmp + 2, &c, 2);
-	ctl_l2(dp, m, port, mac, RTE_ETHER_TYPE_IPV6);
-	g_ctl_stats.ns_sent++;
-	ctl_send_frame(dp, port, m);
+	send_nd(dp, port, ND_NS, 0, dp->port[port].v6[0], dst, target, mac);
 }
 
 void ctl_nd_input(struct dp *dp, struct rte_mbuf *m, uint16_t port,

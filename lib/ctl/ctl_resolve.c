@@ -48,17 +48,13 @@ static void release_held(struct dp *dp, struct neigh *n, const uint8_t mac[6])
 
 void ctl_resolve_hold(struct dp *dp, struct rte_mbuf *m, uint16_t port)
 {
-	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN);
 	const struct nexthop *nh;
 	struct ip_addr hop;
 	uint8_t mac[6];
 	struct neigh *n;
 	int s;
 
-	if ((l3[0] >> 4) == 4)
-		ip_addr_from_v4(&hop, ((const struct rte_ipv4_hdr *)l3)->dst_addr);
-	else
-		ip_addr_from_v6(&hop, ((const struct rte_ipv6_hdr *)l3)->dst_addr);
+	ctl_l3_dst(rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN), &hop);
 	nh = route_lookup(dp->rt, &hop);
 	if (nh == NULL) {
 		rte_pktmbuf_free(m);

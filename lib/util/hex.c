@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-static int nibble(char c)
+int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -30,7 +30,7 @@ int hex_decode(const char *s, uint8_t *out, size_t cap)
 		/* one ':' between two bytes, not before, after or doubled */
 		if (*s == ':' && hi < 0 && n > 0 && s[1] != '\0' && s[-1] != ':')
 			continue;
-		v = nibble(*s);
+		v = hex_digit(*s);
 		if (v < 0)
 			return -EINVAL;
 		if (hi < 0) {

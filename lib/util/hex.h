@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 int hex_decode(const char *s, uint8_t *out, size_t cap);
+/* The value of one hex digit, or -1. */
+int hex_digit(char c);
 void hex_encode(const uint8_t *in, size_t n, char *out); /* out: 2n+1 bytes */
 /* Zero memory in a way the compiler may not elide (keys going away). */
 void secure_zero(void *p, size_t n);
