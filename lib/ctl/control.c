@@ -202,8 +202,19 @@ void ctl_l2(struct dp *dp, struct rte_mbuf *m, uint16_t port,
 
 void ctl_send_frame(struct dp *dp, uint16_t port, struct rte_mbuf *m)
 {
-	m->port = dp->port[port].port_id;
-	if (rte_ring_sp_enqueue(dp->port[port].ctl_tx, m) != 0) {
+	const struct dp_port *p = &dp->port[port];
+
+	m->port = p->port_id;
+	if (p->ctl_txq >= 0) { /* our own queue: no worker involved */
+		if (rte_eth_tx_burst(p->port_id, (uint16_t)p->ctl_txq, &m, 1) == 1) {
+			g_ctl_stats.ctl_tx++;
+			return;
+		}
+		g_ctl_stats.ctl_tx_full++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (rte_ring_sp_enqueue(p->ctl_tx, m) != 0) {
 		g_ctl_stats.ctl_tx_full++;
 		rte_pktmbuf_free(m);
 		return;

@@ -14,9 +14,10 @@
  *    freed only after the worker acknowledged the message and then passed an
  *    RCU quiescent state (rte_rcu_qsbr), see dp_tables.c.
  *  - Workers hand packets for the control plane (ARP, ND, ping, IKE,
- *    neighbour resolution, ICMP errors) to one multi-producer ring, and the
- *    control plane transmits through per-port rings that worker 0 drains:
- *    no TX queue is shared between lcores.
+ *    neighbour resolution, ICMP errors) to one multi-producer ring. The
+ *    control plane transmits on a TX queue of its own where the device has
+ *    one to spare, otherwise through a per-port ring that worker 0 drains:
+ *    no TX queue is ever shared between lcores.
  *  - With a single lcore the main lcore runs the worker loop itself and the
  *    control work in between.
  */
@@ -68,7 +69,8 @@ struct dp_port {
 	unsigned n_v4, n_v6;
 	uint32_t v4[CONF_ADDRS_MAX];	   /* our addresses, network order */
 	uint8_t v6[CONF_ADDRS_MAX + 1][16]; /* + the link-local one */
-	struct rte_ring *ctl_tx;	   /* control plane -> wire */
+	struct rte_ring *ctl_tx;	   /* control plane -> wire via worker 0 */
+	int32_t ctl_txq;		   /* or the control plane's own TX queue; -1 */
 };
 
 struct dp_port_ctr {

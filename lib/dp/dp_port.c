@@ -142,6 +142,11 @@ static int port_init(struct dp *dp, unsigned i, char *err, size_t errlen)
 		return rc < 0 ? rc : -ENODEV;
 	p->nb_rxq = rx_queues_needed(dp, i, info.max_rx_queues);
 	p->nb_txq = (uint16_t)dp->n_workers;
+	/* The control plane gets a TX queue of its own when the device has
+	 * one to spare; otherwise its packets go out through worker 0. */
+	p->ctl_txq = -1;
+	if (!dp->main_is_worker && info.max_tx_queues > p->nb_txq)
+		p->ctl_txq = p->nb_txq++;
 	if (p->nb_rxq > info.max_rx_queues || p->nb_txq > info.max_tx_queues) {
 		snprintf(err, errlen, "port %s (%s): needs %u rx / %u tx queues, the "
 			 "device has %u / %u", p->name, info.driver_name, p->nb_rxq,
@@ -188,10 +193,11 @@ int dp_ports_init(struct dp *dp, char *err, size_t errlen)
 		if (rc < 0)
 			return rc;
 		dp->n_ports_up = i + 1;
-		ELOG(INFO, "port %s: DPDK port %u, %s, %u rx / %u tx queues, MTU %u",
+		ELOG(INFO, "port %s: DPDK port %u, %s, %u rx / %u tx queues, MTU %u%s",
 		     dp->port[i].name, dp->port[i].port_id,
 		     dp->port[i].role == PORT_ROLE_LAN ? "lan" : "wan",
-		     dp->port[i].nb_rxq, dp->port[i].nb_txq, dp->port[i].mtu);
+		     dp->port[i].nb_rxq, dp->port[i].nb_txq, dp->port[i].mtu,
+		     dp->port[i].ctl_txq >= 0 ? ", control plane has its own tx queue" : "");
 	}
 	return 0;
 }
