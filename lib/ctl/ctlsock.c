@@ -142,10 +142,28 @@ static void put_stats(struct out *o, struct dp *dp)
 	put(o, "}");
 }
 
+/* initiate CONN[/CHILD] | terminate CONN; the answer names what was asked. */
+static void conn_command(struct out *o, const char *cmd, char *arg)
+{
+	char *child = strchr(arg, '/');
+	int rc;
+
+	if (child)
+		*child++ = '\0';
+	if (ike_host_daemon() == NULL)
+		rc = -ENOENT;
+	else if (cmd[0] == 'i')
+		rc = ike_initiate(ike_host_daemon(), arg, child);
+	else
+		rc = ike_terminate(ike_host_daemon(), arg);
+	put(o, "{\"%s\":\"%s %s%s%s%s%s\"}", rc < 0 ? "error" : "ok", cmd, arg,
+	    child ? "/" : "", child ? child : "", rc < 0 ? ": " : "",
+	    rc < 0 ? strerror(-rc) : "");
+}
+
 static void command(struct dp *dp, char *line, struct out *o)
 {
 	char *arg = strchr(line, ' ');
-	int rc;
 
 	if (arg)
 		*arg++ = '\0';
@@ -160,20 +178,7 @@ static void command(struct dp *dp, char *line, struct out *o)
 	} else if (strcmp(line, "stats") == 0) {
 		put_stats(o, dp);
 	} else if ((strcmp(line, "initiate") == 0 || strcmp(line, "terminate") == 0) && arg) {
-		char *child = strchr(arg, '/');
-
-		if (child)
-			*child++ = '\0';
-		if (ike_host_daemon() == NULL)
-			rc = -ENOENT;
-		else if (line[0] == 'i')
-			rc = ike_initiate(ike_host_daemon(), arg, child);
-		else
-			rc = ike_terminate(ike_host_daemon(), arg);
-		if (rc < 0)
-			put(o, "{\"error\":\"%s %s: %s\"}", line, arg, strerror(-rc));
-		else
-			put(o, "{\"ok\":\"%s %s\"}", line, arg);
+		conn_command(o, line, arg);
 	} else {
 		put(o, "{\"error\":\"unknown command; try list-conns, list-sas, "
 		       "initiate CONN, terminate CONN, stats\"}");

@@ -2,14 +2,25 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Send malformed IKEv2 messages to an IKE responder and report its answers.
 
-    ike_malformed.py TARGET_IP [SOURCE_IP]
+    ike_malformed.py TARGET_IP [SOURCE_IP] [--esp] [--esp-spi SPI]
+                     [--ike-sa SPI_I:SPI_R:MSGID]
 
 Each case is built with scapy's IKEv2 layer (then damaged by hand where
 scapy would fix the damage) and sent from an ephemeral UDP port. The answer
 is printed as "CASE: NOTIFY_NAME" or "CASE: no answer". Exit status 0 when
 every case got what RFC 7296 allows (see EXPECT); the target must keep
 serving its real peers, which the calling script checks.
+
+Options for a gateway (ESP-in-UDP on port 4500, RFC 3948), all silently
+dropped: --esp adds ESP with an unknown SPI, a datagram too short for ESP
+and a NAT-T keepalive; --esp-spi SPI (hex, an inbound SPI of the target)
+adds ESP for that SA with a garbage ICV and a sequence number far ahead,
+which must not move its replay window; --ike-sa adds an INFORMATIONAL
+request in that IKE SA (SPIs in hex, from the original initiator, the
+message ID it expects next) whose Encrypted payload fails its integrity
+check and must not consume the message ID (RFC 7296 §2.21.1).
 """
+import argparse
 import os
 import socket
 import struct
@@ -68,7 +79,7 @@ def patch_len(msg):
     return msg[:24] + struct.pack("!I", len(msg)) + msg[28:]
 
 
-def cases():
+def ike_cases():
     s = lambda: os.urandom(8)
     good = good_init(s())
     yield "truncated-header", good[:20]
@@ -110,7 +121,33 @@ def cases():
                                      flags="Initiator", id=1) /
                                (bytes([0, 0, 0, 36]) + os.urandom(32)))
     yield "random-junk", os.urandom(100)
-    yield "junk-4500-with-marker", b"\0\0\0\0" + os.urandom(60)
+
+
+def forged_sk(spi_i, spi_r, msgid):
+    """INFORMATIONAL request with an SK payload (IV, data, ICV) of noise."""
+    sk = os.urandom(8 + 32 + 16)
+    hdr = struct.pack("!8s8sBBBBII", spi_i, spi_r, 46, 0x20, 37, 0x08,
+                      msgid, 28 + 4 + len(sk))
+    return hdr + struct.pack("!BBH", 0, 0, 4 + len(sk)) + sk
+
+
+def cases(opt):
+    """(name, UDP port, datagram as sent)"""
+    for name, msg in ike_cases():
+        yield name, 500, msg
+    yield "junk-4500-with-marker", 4500, b"\0\0\0\0" + os.urandom(60)
+    if opt.ike_sa:
+        spi_i, spi_r, msgid = opt.ike_sa.split(":")
+        yield "forged-sk", 4500, b"\0\0\0\0" + forged_sk(
+            bytes.fromhex(spi_i), bytes.fromhex(spi_r), int(msgid))
+    if opt.esp:
+        yield "esp-unknown-spi", 4500, struct.pack("!II", 0xdeadbeef, 1) + \
+            os.urandom(48)
+        yield "esp-truncated", 4500, b"\x12\x34\x56"
+        yield "nat-keepalive", 4500, b"\xff"
+    if opt.esp_spi:
+        yield "esp-forged-icv", 4500, struct.pack(
+            "!II", int(opt.esp_spi, 16), 0x7ffffff0) + os.urandom(64)
 
 
 EXPECT = {
@@ -129,6 +166,11 @@ EXPECT = {
     "unknown-spi": {"INVALID_IKE_SPI", None},
     "random-junk": {None},
     "junk-4500-with-marker": {None},
+    "forged-sk": {None},
+    "esp-unknown-spi": {None},
+    "esp-truncated": {None},
+    "nat-keepalive": {None},
+    "esp-forged-icv": {None},
 }
 
 
@@ -150,16 +192,19 @@ def answer(data):
 
 
 def main():
-    target = sys.argv[1]
-    src = sys.argv[2] if len(sys.argv) > 2 else ""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("target")
+    ap.add_argument("source", nargs="?", default="")
+    ap.add_argument("--esp", action="store_true")
+    ap.add_argument("--esp-spi")
+    ap.add_argument("--ike-sa")
+    opt = ap.parse_args()
     ok = True
-    for name, msg in cases():
-        port = 4500 if "4500" in name else 500
+    for name, port, msg in cases(opt):
         sk = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sk.bind((src, 0))
+        sk.bind((opt.source, 0))
         sk.settimeout(1.0)
-        sk.sendto((b"\0\0\0\0" + msg) if port == 4500 and "marker" not in name
-                  else msg, (target, port))
+        sk.sendto(msg, (opt.target, port))
         try:
             got = answer(sk.recv(4096))
         except socket.timeout:
