@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl/ctlsock.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -90,8 +91,20 @@ static void put_ike(struct out *o, int (*fn)(struct ike *, char *, size_t))
 		put(o, "null");
 }
 
+/* A name from the configuration, safe inside a JSON string. */
+static const char *json_safe(const char *in, char *out, size_t n)
+{
+	size_t i = 0;
+
+	for (; *in && i + 1 < n; in++)
+		out[i++] = (*in == '"' || *in == '\\' || (unsigned char)*in < 0x20) ? '?' : *in;
+	out[i] = '\0';
+	return out;
+}
+
 static void put_sas(struct out *o, struct dp *dp)
 {
+	char nm[SA_NAME_MAX];
 	bool first = true;
 	char s[IP_ADDR_STRLEN], d[IP_ADDR_STRLEN];
 
@@ -107,7 +120,7 @@ static void put_sas(struct out *o, struct dp *dp)
 		put(o, "%s{\"id\":%u,\"name\":\"%s\",\"spi\":\"0x%08x\",\"dir\":\"%s\","
 		    "\"mode\":\"%s\",\"alg\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\","
 		    "\"esn\":%s,\"udp_encap\":%s,\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
-		    ",\"ike\":%s}", first ? "" : ",", i, sa->p.name, sa->p.spi,
+		    ",\"ike\":%s}", first ? "" : ",", i, json_safe(sa->p.name, nm, sizeof(nm)), sa->p.spi,
 		    sa->dir == SA_DIR_IN ? "in" : "out",
 		    sa->mode == SA_MODE_TUNNEL ? "tunnel" : "transport", sa->p.alg->name,
 		    ip_addr_fmt(&sa->src, s, sizeof(s)), ip_addr_fmt(&sa->dst, d, sizeof(d)),
@@ -143,11 +156,27 @@ static void put_stats(struct out *o, struct dp *dp)
 }
 
 /* initiate CONN[/CHILD] | terminate CONN; the answer names what was asked. */
+/* Connection and child names as swanctl knows them; anything else is
+ * refused before it is looked up or echoed into JSON. */
+static bool valid_name(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_./", *s))
+			return false;
+	return true;
+}
+
 static void conn_command(struct out *o, const char *cmd, char *arg)
 {
 	char *child = strchr(arg, '/');
 	int rc;
 
+	if (!valid_name(arg)) {
+		put(o, "{\"error\":\"%s: bad connection name\"}", cmd);
+		return;
+	}
 	if (child)
 		*child++ = '\0';
 	if (ike_host_daemon() == NULL)
@@ -201,7 +230,7 @@ static void serve(struct dp *dp, int fd)
 	ssize_t k;
 	struct out o = { .cap = OUT_MAX };
 
-	if (!peer_is_root(fd) || poll(&p, 1, 200) != 1)
+	if (!peer_is_root(fd) || poll(&p, 1, 50) != 1)
 		return;
 	k = read(fd, line, sizeof(line) - 1);
 	if (k <= 0)
