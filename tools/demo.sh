@@ -5,11 +5,11 @@
 #
 #   sudo tools/demo.sh          (installs and builds first; Debian 12, root)
 #
-#   [ns demo-a] 10.1.0.2          10.1.0.1 [esprit A] 172.31.0.1
-#      demo-a-host <-veth-> demo-gwa-lan          demo-gwa-wan
-#                                                       |  veth: ESP only
-#   [ns demo-b] 10.2.0.2          10.2.0.1 [esprit B] 172.31.0.2
-#      demo-b-host <-veth-> demo-gwb-lan          demo-gwb-wan
+#   [ns demo-a] 10.1.0.2    [ns demo-gwa] 10.1.0.1 esprit A 172.31.0.1
+#      demo-a-host <-veth-> demo-gwa-lan               demo-gwa-wan
+#                                                            |  veth: ESP only
+#   [ns demo-b] 10.2.0.2    [ns demo-gwb] 10.2.0.1 esprit B 172.31.0.2
+#      demo-b-host <-veth-> demo-gwb-lan               demo-gwb-wan
 #
 # Each gateway binds its two veth ends with DPDK's net_af_packet; IPv6
 # (2001:db8:a::/64 <-> 2001:db8:b::/64) rides the same IPv4 tunnel.
@@ -34,8 +34,7 @@ stop() {
 		sleep 0.1
 	done
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for n in demo-a demo-b; do ip netns del "$n" 2>/dev/null; done
-	ip link del demo-gwa-wan 2>/dev/null
+	for n in demo-a demo-b demo-gwa demo-gwb; do ip netns del "$n" 2>/dev/null; done
 	true
 }
 [ "${1:-}" = stop ] && { stop; exit 0; }
@@ -47,12 +46,15 @@ rm -rf "$work" && mkdir -p "$work"
 
 say "1. Topology: two sites, two esprit gateways, one tunnel"
 sed -n '7,12p' "$0" | sed 's/^#//'
+# Each gateway lives in a namespace of its own with its veth ends: DPDK's
+# af_packet joins a PACKET_FANOUT group whose id mixes pid and ifindex, and
+# two gateways in one namespace may draw the same id.
 for s in a b; do
 	ip netns add demo-$s
-	ip link add demo-$s-host type veth peer name demo-gw$s-lan
-	ip link set demo-$s-host netns demo-$s
+	ip netns add demo-gw$s
+	ip link add demo-$s-host netns demo-$s type veth peer name demo-gw$s-lan netns demo-gw$s
 done
-ip link add demo-gwa-wan type veth peer name demo-gwb-wan
+ip link add demo-gwa-wan netns demo-gwa type veth peer name demo-gwb-wan netns demo-gwb
 net=1
 for s in a b; do
 	ip -n demo-$s addr add 10.$net.0.2/24 dev demo-$s-host
@@ -64,16 +66,17 @@ for s in a b; do
 	ip netns exec demo-$s ethtool -K demo-$s-host tx off >/dev/null 2>&1
 	net=2
 done
-for i in demo-gwa-lan demo-gwb-lan demo-gwa-wan demo-gwb-wan; do
-	ip link set "$i" up
-	ethtool -K "$i" tx off >/dev/null 2>&1  # AF_PACKET would see bad checksums
-	sysctl -qw net.ipv6.conf.$i.disable_ipv6=1
+for i in gwa:lan gwb:lan gwa:wan gwb:wan; do
+	ns=demo-${i%%:*} dev=demo-${i%%:*}-${i#*:}
+	ip -n "$ns" link set "$dev" up
+	ip netns exec "$ns" ethtool -K "$dev" tx off >/dev/null 2>&1  # AF_PACKET would see bad checksums
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.$dev.disable_ipv6=1
 done
 
 say "2. Starting esprit A and B (configs/demo/gw-a.conf, gw-b.conf)"
 lc=0
 for g in a b; do
-	"$esprit" -l $lc -n 1 --no-huge -m 256 --no-pci --file-prefix esprit-demo-$g \
+	ip netns exec demo-gw$g "$esprit" -l $lc -n 1 --no-huge -m 256 --no-pci --file-prefix esprit-demo-$g \
 		--log-level=pmd.*:error -- -f "$top/configs/demo/gw-$g.conf" \
 		>"$work/gw-$g.log" 2>&1 &
 	echo $! >"$work/gw-$g.pid"
@@ -87,7 +90,7 @@ for g in a b; do
 done
 
 say "3. Host A pings host B through the tunnel (IPv4 and IPv6); the wire between the gateways is captured"
-tcpdump -i demo-gwa-wan -n -U -w "$work/wire.pcap" 2>/dev/null &
+ip netns exec demo-gwa tcpdump -i demo-gwa-wan -n -U -w "$work/wire.pcap" 2>/dev/null &
 td=$!
 sleep 1
 ip netns exec demo-a ping -c 5 -i 0.2 -W 2 10.2.0.2 | sed 's/^/   /' | grep -E "bytes from|transmitted"
