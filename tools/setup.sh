@@ -9,7 +9,7 @@ build=${BUILD_DIR:-$top/build}
 
 pkgs=(build-essential meson ninja-build pkg-config
       libdpdk-dev dpdk libipsec-mb-dev libssl-dev libconfig-dev libpcap-dev
-      python3 python3-scapy python3-cryptography
+      python3 python3-scapy python3-cryptography python3-matplotlib
       iproute2 iputils-ping ethtool tcpdump procps kmod
       strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
       nftables)

@@ -93,9 +93,12 @@ static void run(struct dp *dp)
 		rte_rcu_qsbr_thread_offline(dp->qsv, 0);
 		return;
 	}
+	/* With workers elsewhere the main lcore may share a CPU with one of
+	 * them: a millisecond between control polls keeps ARP, IKE and the
+	 * control socket prompt without stealing the worker's time. */
 	while (!quit) {
 		gw_control_poll(dp);
-		usleep(100);
+		usleep(1000);
 	}
 }
 
