@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef ESPRIT_SA_SAD_H
+#define ESPRIT_SA_SAD_H
+/*
+ * A worker's inbound SAD index (RFC 4301 §4.4.2): SPI -> SA.
+ *
+ * Open addressing with linear probing in a power-of-two table kept at most
+ * half full, keyed by the SPI as received (network order) and hashed with
+ * one CRC32 instruction: a lookup is a hash, usually one 16-byte slot, and
+ * no call, where rte_hash spent ~25 cycles per packet (jhash, bucket
+ * signatures, memcmp through a pointer).
+ *
+ * Contract:
+ *  - One table per worker, which is its only reader and writer (SA messages
+ *    are applied between bursts, dp.h): no synchronisation.
+ *  - SPI 0 is reserved (RFC 4303 §2.1) and marks an empty slot; it is never
+ *    stored, and looking it up finds nothing.
+ *  - Deletion moves the following entries back (no tombstones), so probe
+ *    sequences stay as short as the load allows.
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include <rte_hash_crc.h>
+#include <rte_prefetch.h>
+
+struct sad_ent {
+	uint32_t spi_be;	/* 0: empty */
+	uint32_t pad;
+	void *sa;
+};
+
+struct sad {
+	uint32_t mask;		/* slots - 1 */
+	uint32_t n, cap;	/* entries, most entries allowed */
+	struct sad_ent e[];
+};
+
+/* Room for cap SAs; NULL when out of memory. */
+struct sad *sad_create(uint32_t cap, int socket);
+void sad_free(struct sad *t);
+/* Map spi_be to sa, replacing an existing mapping; -ENOSPC when full,
+ * -EINVAL for SPI 0. */
+int sad_add(struct sad *t, uint32_t spi_be, void *sa);
+/* Remove spi_be if it maps to sa (a newer SA may own the SPI by now). */
+void sad_del(struct sad *t, uint32_t spi_be, const void *sa);
+
+static inline uint32_t sad_home(const struct sad *t, uint32_t spi_be)
+{
+	return rte_hash_crc_4byte(spi_be, 0) & t->mask;
+}
+
+/* For a burst: fetch the slots before they are looked up. */
+static inline void sad_prefetch(const struct sad *t, uint32_t spi_be)
+{
+	rte_prefetch0(&t->e[sad_home(t, spi_be)]);
+}
+
+static inline void *sad_lookup(const struct sad *t, uint32_t spi_be)
+{
+	for (uint32_t i = sad_home(t, spi_be);; i = (i + 1) & t->mask) {
+		const struct sad_ent *e = &t->e[i];
+
+		if (e->spi_be == spi_be)
+			return e->sa;	/* NULL for SPI 0: an empty slot */
+		if (e->spi_be == 0)
+			return NULL;
+	}
+}
+
+#endif
