@@ -91,6 +91,87 @@ static int set_bit(struct replay *r, uint64_t s)
 	}
 }
 
+/* Raise top to s unless someone already went further. */
+static void raise_top(struct replay *r, uint64_t s)
+{
+	uint64_t top = __atomic_load_n(&r->top, __ATOMIC_RELAXED);
+
+	while (s > top &&
+	       !__atomic_compare_exchange_n(&r->top, &top, s, true,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+}
+
+/* Set the bits of one block at once; returns the bits that were set
+ * already (duplicates), or ~0 when the word holds a newer block. */
+static uint64_t set_bits(struct replay *r, uint64_t blk, uint64_t bits)
+{
+	struct replay_word *w = &r->w[blk & r->mask];
+	rte_int128_t old, nw;
+
+	old.val[0] = __atomic_load_n(&w->blk, __ATOMIC_RELAXED);
+	old.val[1] = __atomic_load_n(&w->bits, __ATOMIC_RELAXED);
+	for (;;) {
+		uint64_t have = old.val[0] == blk ? old.val[1] : 0;
+
+		if (old.val[0] > blk)
+			return ~0ull;
+		if ((have | bits) == have)
+			return bits;	/* nothing new: all duplicates */
+		nw.val[0] = blk;
+		nw.val[1] = have | bits;
+		if (rte_atomic128_cmp_exchange((rte_int128_t *)w, &old, &nw, 0,
+					       __ATOMIC_ACQ_REL,
+					       __ATOMIC_RELAXED))
+			return have & bits;
+	}
+}
+
+void replay_commit_n(struct replay *r, const uint64_t *seq, int *rc, unsigned n)
+{
+	uint64_t top = __atomic_load_n(&r->top, __ATOMIC_ACQUIRE), hi = 0;
+	unsigned i = 0;
+
+	while (i < n) {
+		uint64_t blk = seq[i] >> 6, bits = 0, dup;
+		unsigned j, end;
+
+		if (rc[i] != REPLAY_OK) {
+			i++;
+			continue;
+		}
+		if (r->win == 0) {	/* no window: only top moves */
+			hi = RTE_MAX(hi, seq[i++]);
+			continue;
+		}
+		/* The group: consecutive numbers of this block. Each is judged
+		 * against top as the ones before it left it, as one by one. */
+		for (end = i; end < n && (rc[end] != REPLAY_OK || seq[end] >> 6 == blk); end++) {
+			uint64_t s = seq[end], bit = 1ull << (s & 63);
+
+			if (rc[end] != REPLAY_OK)
+				continue;
+			if (s == 0 || s + r->win <= top) {
+				rc[end] = REPLAY_OLD;
+			} else if (bits & bit) {
+				rc[end] = REPLAY_DUP;
+			} else {
+				bits |= bit;
+				top = RTE_MAX(top, s);
+				hi = RTE_MAX(hi, s);
+			}
+		}
+		/* One CAS for the group; whoever else set one of its bits
+		 * meanwhile was first with that number. */
+		dup = bits ? set_bits(r, blk, bits) : 0;
+		for (j = i; dup && j < end; j++)
+			if (rc[j] == REPLAY_OK && (dup >> (seq[j] & 63) & 1))
+				rc[j] = dup == ~0ull ? REPLAY_OLD : REPLAY_DUP;
+		i = end;
+	}
+	raise_top(r, hi);
+}
+
 int replay_commit(struct replay *r, uint64_t s)
 {
 	uint64_t top;
@@ -104,11 +185,6 @@ int replay_commit(struct replay *r, uint64_t s)
 		if (rc != REPLAY_OK)
 			return rc;
 	}
-	/* Raise top to s unless someone already went further. */
-	top = __atomic_load_n(&r->top, __ATOMIC_RELAXED);
-	while (s > top &&
-	       !__atomic_compare_exchange_n(&r->top, &top, s, true,
-					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		;
+	raise_top(r, s);
 	return REPLAY_OK;
 }
