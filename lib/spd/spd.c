@@ -7,7 +7,9 @@
 
 #include <rte_acl.h>
 #include <rte_byteorder.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 /* Field layouts over spd_key4/6. rte_acl reads input in 4-byte groups
  * (input_index); both ports share the last group. Rule values are given in
@@ -291,4 +293,102 @@ void spd_classify6(const struct spd *s, enum sa_dir dir,
 		return;
 	}
 	rte_acl_classify(s->ctx6[dir], (const uint8_t **)keys, results, n, 1);
+}
+
+static inline uint32_t cache_bucket(const struct spd_key4 *k)
+{
+	uint64_t a, b;
+
+	memcpy(&a, k, 8);
+	memcpy(&b, (const uint8_t *)k + 8, 8);
+	return rte_hash_crc_8byte(b, rte_hash_crc_8byte(a, 0)) & (SPD_CACHE_BUCKETS - 1);
+}
+
+static inline bool key_equal(const struct spd_key4 *x, const struct spd_key4 *y)
+{
+	uint64_t a[2], b[2];
+
+	memcpy(a, x, 16);
+	memcpy(b, y, 16);
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+}
+
+static inline const struct spd_cache_ent *
+cache_find(const struct spd_cache *c, uint32_t bkt, const struct spd_key4 *k)
+{
+	const struct spd_cache_bucket *b = &c->b[bkt];
+
+	for (unsigned i = 0; i < 2; i++)
+		if (b->way[i].gen == c->gen && key_equal(&b->way[i].key, k))
+			return &b->way[i];
+	return NULL;
+}
+
+/* A stale way if there is one, else the one not used last (way 1 moves
+ * to way 0, so way 0 is always the most recent). */
+static inline void cache_insert(struct spd_cache *c, uint32_t bkt,
+				const struct spd_key4 *k, uint32_t res)
+{
+	struct spd_cache_bucket *b = &c->b[bkt];
+
+	if (b->way[0].gen == c->gen)
+		b->way[1] = b->way[0];
+	b->way[0].key = *k;
+	b->way[0].res = res;
+	b->way[0].gen = c->gen;
+}
+
+void spd_cache_reset(struct spd_cache *c)
+{
+	if (++c->gen == 0) {	/* wrapped: clear for real */
+		memset(c->b, 0, sizeof(c->b));
+		c->gen = 1;
+	}
+}
+
+/* Up to SPD_CACHE_CHUNK keys: hits from the cache, misses in one classify. */
+static void cached_chunk(const struct spd *spd, struct spd_cache *c,
+			 enum sa_dir dir, const struct spd_key4 *const keys[],
+			 uint32_t results[], unsigned n)
+{
+	const struct spd_key4 *mk[SPD_CACHE_CHUNK];
+	uint32_t mr[SPD_CACHE_CHUNK], bkt[SPD_CACHE_CHUNK];
+	uint8_t mi[SPD_CACHE_CHUNK];
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		rte_prefetch0(&c->b[bkt[i] = cache_bucket(keys[i])]);
+	for (unsigned i = 0; i < n; i++) {
+		const struct spd_cache_ent *e = cache_find(c, bkt[i], keys[i]);
+
+		if (likely(e != NULL)) {
+			results[i] = e->res;
+			continue;
+		}
+		mi[m] = (uint8_t)i;
+		mk[m++] = keys[i];
+	}
+	c->hits += n - m;
+	c->misses += m;
+	if (m == 0)
+		return;
+	spd_classify4(spd, dir, mk, mr, m);
+	for (unsigned j = 0; j < m; j++) {
+		results[mi[j]] = mr[j];
+		cache_insert(c, bkt[mi[j]], mk[j], mr[j]);
+	}
+}
+
+void spd_classify4_cached(const struct spd *spd, struct spd_cache *c,
+			  enum sa_dir dir, const struct spd_key4 *const keys[],
+			  uint32_t results[], unsigned n)
+{
+	RTE_BUILD_BUG_ON(sizeof(struct spd_key4) != 16);
+	if (unlikely(c->gen == 0 || c->dir != dir)) {
+		c->dir = dir;
+		spd_cache_reset(c);
+	}
+	for (unsigned i = 0; i < n; i += SPD_CACHE_CHUNK)
+		cached_chunk(spd, c, dir, keys + i, results + i,
+			     n - i < SPD_CACHE_CHUNK ? n - i : SPD_CACHE_CHUNK);
 }

@@ -355,6 +355,55 @@ static uint32_t rnd(uint64_t *st)
 	return (uint32_t)(*st >> 33);
 }
 
+/* The decision cache in front of rte_acl (spd_classify4_cached) must give
+ * exactly the results of spd_classify4: over repeated passes in random
+ * bursts (so there are hits, misses, and keys twice in one burst, with more
+ * keys than the cache holds), and after a reset for another SPD built from
+ * the same selectors with other actions. */
+static void cache_vs_direct(const struct spd *s, struct spd_rule *r, unsigned nr,
+			    const struct spd_key4 *k, const struct spd_key4 **kp,
+			    const uint32_t *want, unsigned nk, uint64_t *st)
+{
+	static struct spd_cache c;
+	const struct spd_key4 *bk[128];
+	uint32_t got[128], want2[128];
+	unsigned bad = 0, bad2 = 0;
+	struct spd *s2;
+
+	for (unsigned pass = 0; pass < 4; pass++)
+		for (unsigned i = 0; i < nk;) {
+			unsigned n = 1 + rnd(st) % 128, idx[128];
+
+			for (unsigned j = 0; j < n; j++) {
+				/* mostly a small working set, some from all keys */
+				idx[j] = rnd(st) % 4 ? rnd(st) % 200 : rnd(st) % nk;
+				bk[j] = &k[idx[j]];
+			}
+			spd_classify4_cached(s, &c, SA_DIR_OUT, bk, got, n);
+			for (unsigned j = 0; j < n; j++)
+				bad += got[j] != want[idx[j]];
+			i += n;
+		}
+	CHECK_MSG(bad == 0, "cache: %u results differ", bad);
+	CHECK_MSG(c.hits > c.misses, "cache: %lu hits, %lu misses",
+		  (unsigned long)c.hits, (unsigned long)c.misses);
+	for (unsigned i = 0; i < nr; i++)
+		r[i].action = i % 2 ? SPD_BYPASS : SPD_DISCARD;
+	s2 = spd_build(r, nr, 0, err, sizeof(err));
+	CHECK_MSG(s2 != NULL, "%s", err);
+	if (s2 == NULL)
+		return;
+	spd_cache_reset(&c);
+	for (unsigned i = 0; i + 128 <= nk; i += 128) {
+		spd_classify4_cached(s2, &c, SA_DIR_OUT, kp + i % 256, got, 128);
+		spd_classify4(s2, SA_DIR_OUT, kp + i % 256, want2, 128);
+		for (unsigned j = 0; j < 128; j++)
+			bad2 += got[j] != want2[j];
+	}
+	CHECK_MSG(bad2 == 0, "cache after reset: %u results differ", bad2);
+	spd_free(s2);
+}
+
 static void random_vs_reference(void)
 {
 	enum { NR = 600, NK = 3000 };
@@ -427,6 +476,7 @@ static void random_vs_reference(void)
 	}
 	CHECK_MSG(bad == 0, "%u of %u keys classified differently", bad, NK);
 	CHECK_MSG(hits > NK / 10, "only %u of %u keys matched a rule", hits, NK);
+	cache_vs_direct(s, r, NR, k, kp, res, NK, &st);
 	spd_free(s);
 out:
 	free(r);
