@@ -37,6 +37,7 @@
 #include "net/pkt.h"
 #include "net/route.h"
 #include "sa/sa.h"
+#include "sa/sad.h"
 #include "spd/spd.h"
 
 #define DP_MAX_PORTS 8
@@ -104,18 +105,29 @@ struct esp_item {
 	uint32_t pay_len;
 	uint64_t seq;
 	int verdict;		/* 0 or a drop reason, set when crypto completes */
+	int16_t tx;		/* outbound: port index to send by, -1: wk_fwd() */
 	struct xform_scratch scratch;
+};
+
+/* Encrypt-then-MAC jobs collected over a burst for xform_etm_*(): one
+ * class of SAs (xform_etm_same_class) at a time, the items alongside. */
+struct etm_batch {
+	unsigned n;
+	const struct xform *xf;	/* the class */
+	struct esp_item *item[DP_BURST_MAX];
+	IMB_JOB job[DP_BURST_MAX];
 };
 
 /* Per-worker cache of IPv4 next hops: destination -> port and neighbour
  * slot. Routes never change while running and neighbour slots are never
- * reused, so an entry stays right; the MAC itself is read from the slot. */
+ * reused, so an entry stays right; the MAC itself is read from the slot
+ * (its published word, kept here by address: one load, not three). */
 #define NHC_SIZE 256
 struct nh_cache_ent {
 	uint32_t dst;
-	int32_t neigh;
 	uint16_t port;
 	uint16_t valid;
+	const uint64_t *mac_state;	/* &neigh_at(nt, slot)->mac_state */
 };
 
 struct txbuf {
@@ -126,19 +138,28 @@ struct txbuf {
 struct worker {
 	unsigned id, lcore;
 	int socket;
-	IMB_MGR *mb;
+	IMB_MGR *mb;		  /* job API and direct AES-GCM */
+	/* The cipher and hash burst API (XF_PATH_ETM) works on the same
+	 * multi-buffer lanes as the job API: with jobs of XF_PATH_JOB suites
+	 * in flight it would complete them behind the job queue's back. So
+	 * it gets its own manager. */
+	IMB_MGR *mb_etm;
 	struct rte_ring *msg;	  /* control -> this worker */
 	uint64_t msg_done;	  /* messages applied (acquire/release) */
 	unsigned n_rxq;
 	struct { uint16_t port; uint16_t queue; } rxq[DP_MAX_RXQ];
 	uint16_t ip_id;
+	uint64_t now;		  /* TSC at the start of this iteration */
 	/* tables owned by this worker */
 	struct spd *spd;
 	struct sa **sa_by_id;
-	struct rte_hash *spi;
+	struct sad *sad;	  /* inbound SPI -> SA */
 	struct worker_ctr ctr;
 	struct txbuf tx[DP_MAX_PORTS];
 	struct esp_item items[DP_BURST_MAX];
+	struct etm_batch etm;
+	struct esp_item *gcm_pend;	/* outbound: encapsulated, to seal next */
+	struct spd_cache spdc_out;	/* outbound IPv4 decisions of w->spd */
 	struct nh_cache_ent nhc[NHC_SIZE];
 	struct rte_ip_frag_tbl *frag_tbl;	/* fragments for us */
 	struct rte_ip_frag_death_row death_row;

@@ -52,44 +52,27 @@ void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev)
 		__atomic_fetch_and(&sa->state, ~bit, __ATOMIC_RELAXED); /* retry later */
 }
 
-bool wk_ttl_dec(struct worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
+/* The Ethernet header for port p and next-hop MAC (mac_state word of
+ * neigh.h: the MAC in its low 48 bits, wire order). */
+static inline void l2_hdr(struct rte_ether_hdr *e, const struct dp_port *p,
+			  uint64_t mac_state, uint8_t af)
 {
-	uint8_t *l3 = pkt_l3(m, pi);
-
-	if (pi->ttl <= 1) {
-		w->ctr.drops[DROP_ttl_exceeded]++;
-		wk_punt(w, m, PUNT_TTL, 0);
-		return false;
-	}
-	if (pi->af == AF_INET) {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
-		/* from the parsed copy: no reading back of the header */
-		uint16_t old = rte_cpu_to_be_16((uint16_t)(pi->ttl << 8 | pi->proto));
-		uint16_t new_ = rte_cpu_to_be_16((uint16_t)((pi->ttl - 1) << 8 | pi->proto));
-
-		ip->time_to_live = (uint8_t)(pi->ttl - 1);
-		ip->hdr_checksum = csum_update16(ip->hdr_checksum, old, new_);
-	} else {
-		((struct rte_ipv6_hdr *)l3)->hop_limits = (uint8_t)(pi->ttl - 1);
-	}
-	return true;
-}
-
-static void l2_write(struct rte_mbuf *m, const struct dp_port *p,
-		     const uint8_t mac[6], uint8_t af)
-{
-	struct rte_ether_hdr *e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-
-	memcpy(&e->dst_addr, mac, 6);
+	memcpy(&e->dst_addr, &mac_state, 6); /* little endian: bytes 0..5 */
 	e->src_addr = p->mac;
 	e->ether_type = rte_cpu_to_be_16(af == AF_INET ? RTE_ETHER_TYPE_IPV4
 						       : RTE_ETHER_TYPE_IPV6);
+}
+
+static void l2_write(struct rte_mbuf *m, const struct dp_port *p,
+		     uint64_t mac_state, uint8_t af)
+{
+	l2_hdr(rte_pktmbuf_mtod(m, struct rte_ether_hdr *), p, mac_state, af);
 	m->port = p->port_id;
 }
 
 /* Too big for the egress port: fragment when we may, else ICMP. */
 static void too_big(struct worker *w, struct rte_mbuf *m, uint8_t af,
-		    bool own_outer, uint16_t port, const uint8_t mac[6])
+		    bool own_outer, uint16_t port, uint64_t mac_state)
 {
 	const struct dp_port *p = &g_dp->port[port];
 	const struct rte_ipv4_hdr *ip4 =
@@ -110,35 +93,42 @@ static void too_big(struct worker *w, struct rte_mbuf *m, uint8_t af,
 	}
 	rte_pktmbuf_free(m);
 	for (int i = 0; i < n; i++) {
-		l2_write(frags[i], p, mac, af);
+		l2_write(frags[i], p, mac_state, af);
 		wk_tx(w, port, frags[i]);
 	}
 }
 
-/* Route and neighbour slot for a destination; slot < 0 when unknown. */
-static const struct nexthop *next_hop(const uint8_t *l3, uint8_t af, int *ni)
+/* Route and neighbour slot for a destination (network order, 4 or 16
+ * bytes); slot < 0 when unknown. */
+static const struct nexthop *next_hop(const uint8_t *dst, uint8_t af, int *ni)
 {
 	const struct nexthop *nh;
-	struct ip_addr dst;
+	struct ip_addr a;
+	uint32_t d4;
 
-	if (af == AF_INET)
-		nh = route_lookup4(g_dp->rt, ((const struct rte_ipv4_hdr *)l3)->dst_addr);
-	else
-		nh = route_lookup6(g_dp->rt, ((const struct rte_ipv6_hdr *)l3)->dst_addr);
+	if (af == AF_INET) {
+		memcpy(&d4, dst, 4);
+		nh = route_lookup4(g_dp->rt, d4);
+	} else {
+		nh = route_lookup6(g_dp->rt, dst);
+	}
 	if (nh == NULL || nh->has_via) {
 		*ni = nh ? nh->neigh : -1;
 		return nh;
 	}
 	if (af == AF_INET)
-		ip_addr_from_v4(&dst, ((const struct rte_ipv4_hdr *)l3)->dst_addr);
+		ip_addr_from_v4(&a, d4);
 	else
-		ip_addr_from_v6(&dst, ((const struct rte_ipv6_hdr *)l3)->dst_addr);
-	*ni = neigh_lookup(g_dp->nt, &dst);
+		ip_addr_from_v6(&a, dst);
+	*ni = neigh_lookup(g_dp->nt, &a);
 	return nh;
 }
 
-/* Egress port and neighbour slot, through the worker's IPv4 cache. */
-static int egress(struct worker *w, const uint8_t *l3, uint8_t af, uint16_t *port)
+/* Egress port and the next hop's published MAC word for dst, through the
+ * worker's IPv4 cache: 0 with *mac NULL when the neighbour is unknown, -2
+ * when there is no route. */
+static int egress(struct worker *w, const uint8_t *dst, uint8_t af,
+		  uint16_t *port, const uint64_t **mac)
 {
 	const struct nexthop *nh;
 	struct nh_cache_ent *e = NULL;
@@ -146,35 +136,64 @@ static int egress(struct worker *w, const uint8_t *l3, uint8_t af, uint16_t *por
 	int ni;
 
 	if (af == AF_INET) {
-		memcpy(&d, l3 + 16, 4);
+		memcpy(&d, dst, 4);
 		e = &w->nhc[(d ^ (d >> 12) ^ (d >> 24)) & (NHC_SIZE - 1)];
 		if (likely(e->valid && e->dst == d)) {
 			*port = e->port;
-			return e->neigh;
+			*mac = e->mac_state;
+			return 0;
 		}
 	}
-	nh = next_hop(l3, af, &ni);
+	nh = next_hop(dst, af, &ni);
 	if (unlikely(nh == NULL))
 		return -2;
 	*port = nh->port;
+	*mac = ni >= 0 ? &neigh_at(g_dp->nt, (unsigned)ni)->mac_state : NULL;
 	if (e && ni >= 0)
-		*e = (struct nh_cache_ent){ .dst = d, .neigh = ni, .port = nh->port,
-					    .valid = 1 };
-	return ni;
+		*e = (struct nh_cache_ent){ .dst = d, .port = nh->port, .valid = 1,
+					    .mac_state = *mac };
+	return 0;
+}
+
+/* The next hop's MAC as neigh.h publishes it, 0 when unresolved. */
+static inline uint64_t neigh_word(const uint64_t *mac_state)
+{
+	uint64_t v;
+
+	if (mac_state == NULL)
+		return 0;
+	v = __atomic_load_n(mac_state, __ATOMIC_ACQUIRE);
+	return v & NEIGH_VALID ? v : 0;
+}
+
+int wk_l2_resolve(struct worker *w, uint8_t af, const uint8_t *dst,
+		  uint16_t *port, struct rte_ether_hdr *eth)
+{
+	const uint64_t *ms;
+	uint64_t mac;
+
+	if (egress(w, dst, af, port, &ms) == -2)
+		return -2;
+	mac = neigh_word(ms);
+	if (mac == 0)
+		return -1;
+	l2_hdr(eth, &g_dp->port[*port], mac, af);
+	return 0;
 }
 
 void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer)
 {
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN);
-	uint8_t mac[6];
+	const uint64_t *ms;
 	uint16_t port;
-	int ni = egress(w, l3, af, &port);
+	uint64_t mac;
 
-	if (unlikely(ni == -2)) {
+	if (unlikely(egress(w, l3 + (af == AF_INET ? 16 : 24), af, &port, &ms) == -2)) {
 		wk_drop(w, m, DROP_no_route);
 		return;
 	}
-	if (unlikely(ni < 0 || !neigh_mac(neigh_at(g_dp->nt, (unsigned)ni), mac))) {
+	mac = neigh_word(ms);
+	if (unlikely(mac == 0)) {
 		wk_punt(w, m, PUNT_RESOLVE, port);
 		return;
 	}
@@ -193,10 +212,11 @@ void wk_key4(const struct rte_mbuf *m, const struct pkt_info *pi,
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, pi->l2_len);
 
 	k->proto = pi->proto;
+	memset(k->pad, 0, sizeof(k->pad));	/* keys are compared whole */
 	k->src = ip->src_addr;
 	k->dst = ip->dst_addr;
-	k->sport = rte_cpu_to_be_16(pi->sport);
-	k->dport = rte_cpu_to_be_16(pi->dport);
+	k->sport = net16(pi->sport);
+	k->dport = net16(pi->dport);
 }
 
 void wk_key6(const struct rte_mbuf *m, const struct pkt_info *pi,
@@ -208,6 +228,6 @@ void wk_key6(const struct rte_mbuf *m, const struct pkt_info *pi,
 	k->proto = pi->proto;
 	memcpy(k->src, ip->src_addr, 16);
 	memcpy(k->dst, ip->dst_addr, 16);
-	k->sport = rte_cpu_to_be_16(pi->sport);
-	k->dport = rte_cpu_to_be_16(pi->dport);
+	k->sport = net16(pi->sport);
+	k->dport = net16(pi->dport);
 }

@@ -9,22 +9,21 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include <rte_hash.h>
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 
 #include "dp/dp_crypto.h"
 #include "dp/dp_int.h"
 #include "esp/esp.h"
-#include "util/hex.h"
 
 /* The computed ICV against the received one, in constant time. */
 static int icv_verdict(const struct esp_item *it)
 {
 	const struct xform *x = &it->sa->xf;
 
-	return ct_memcmp(it->scratch.icv,
-			 xform_received_icv(x, it->esp, it->pay_len, &it->scratch),
-			 x->icv_len) != 0 ? DROP_auth_failed : 0;
+	return xform_icv_equal(it->scratch.icv,
+			       xform_received_icv(x, it->esp, it->pay_len, &it->scratch),
+			       x->icv_len) ? 0 : DROP_auth_failed;
 }
 
 static void ib_done(struct worker *w, IMB_JOB *j)
@@ -50,23 +49,64 @@ static bool outer_fits(const struct sa *sa, struct rte_mbuf *m,
 	return memcmp(((const struct rte_ipv6_hdr *)l3)->dst_addr, sa->dst.b, 16) == 0;
 }
 
-/* SPI lookup for the whole list in one rte_hash call. */
+static inline uint32_t esp_spi(const struct esp_item *it)
+{
+	uint32_t spi;
+
+	memcpy(&spi, rte_pktmbuf_mtod_offset(it->m, uint8_t *, it->esp_off), 4);
+	return spi;
+}
+
+/* SPI lookup for the whole list: slots fetched first, then read. */
 static void spi_lookup(struct worker *w, struct esp_item *it, unsigned n)
 {
-	uint32_t spis[DP_BURST_MAX];
-	const void *keys[DP_BURST_MAX];
-	void *data[DP_BURST_MAX];
-	uint64_t hits = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		memcpy(&spis[i], rte_pktmbuf_mtod_offset(it[i].m, uint8_t *,
-							 it[i].esp_off), 4);
-		keys[i] = &spis[i];
-	}
-	if (n)
-		rte_hash_lookup_bulk_data(w->spi, keys, n, &hits, data);
 	for (unsigned i = 0; i < n; i++)
-		it[i].sa = (hits >> i) & 1 ? data[i] : NULL;
+		sad_prefetch(w->sad, esp_spi(&it[i]));
+	for (unsigned i = 0; i < n; i++) {
+		it[i].sa = sad_lookup(w->sad, esp_spi(&it[i]));
+		if (it[i].sa != NULL && (i == 0 || it[i].sa != it[i - 1].sa))
+			sa_prefetch(it[i].sa, w->id, true);	/* once per run */
+	}
+}
+
+/* The queued encrypt-then-MAC packets: every ICV in one hash burst, then
+ * the authentic ones decrypted in one cipher burst (RFC 4303 §3.4.4: the
+ * ICV is checked first). */
+static void etm_open_flush(struct worker *w)
+{
+	struct etm_batch *b = &w->etm;
+	unsigned k = 0;
+
+	if (b->n == 0)
+		return;
+	xform_etm_verify(b->xf, w->mb_etm, b->job, b->n);
+	for (unsigned i = 0; i < b->n; i++) {
+		struct esp_item *it = b->item[i];
+
+		it->verdict = icv_verdict(it);
+		if (it->verdict != 0)
+			continue;
+		if (k != i)
+			b->job[k] = b->job[i];
+		k++;
+	}
+	if (k)
+		xform_etm_open(b->xf, w->mb_etm, b->job, k);
+	b->n = 0;
+}
+
+/* Queue a decrypt job; a burst holds one class of SAs only. */
+static void etm_add(struct worker *w, struct esp_item *it)
+{
+	struct etm_batch *b = &w->etm;
+	const struct xform *xf = &it->sa->xf;
+
+	if (b->n && (b->n == DP_BURST_MAX || !xform_etm_same_class(b->xf, xf)))
+		etm_open_flush(w);
+	b->xf = xf;
+	b->item[b->n] = it;
+	xform_job_decrypt(xf, &b->job[b->n++], it->esp, it->pay_len,
+			  (uint32_t)(it->seq >> 32), &it->scratch);
 }
 
 /* Pre-crypto checks and job submission for one packet; false = consumed. */
@@ -94,11 +134,17 @@ static bool ib_start(struct worker *w, struct esp_item *it)
 		return false;
 	}
 	it->esp = rte_pktmbuf_mtod_offset(it->m, uint8_t *, it->esp_off);
-	if (xform_is_direct(&sa->xf)) {
+	switch (sa->xf.path) {
+	case XF_PATH_GCM:
 		xform_gcm_open(&sa->xf, w->mb, it->esp, it->pay_len,
 			       (uint32_t)(it->seq >> 32), &it->scratch);
 		it->verdict = icv_verdict(it);
 		return true;
+	case XF_PATH_ETM:
+		etm_add(w, it);
+		return true;
+	default:
+		break;
 	}
 	it->verdict = DROP_crypto_error; /* until the job says otherwise */
 	j = cq_job(w);
@@ -114,19 +160,21 @@ static bool ib_start(struct worker *w, struct esp_item *it)
 static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
 			uint64_t bytes)
 {
-	uint64_t tp, tb;
+	unsigned ev;
 
 	if (pkts == 0)
 		return;
 	sa->ctr[w->id].packets += pkts;
 	sa->ctr[w->id].bytes += bytes;
-	tp = __atomic_add_fetch(&sa->packets, pkts, __ATOMIC_RELAXED);
-	tb = __atomic_add_fetch(&sa->bytes, bytes, __ATOMIC_RELAXED);
-	__atomic_store_n(&sa->last_rx_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
-	if (unlikely(tp >= sa->hard_packets || tb >= sa->hard_bytes))
+	ev = sa_life_charge(sa, w->id, pkts, bytes, true);
+	if (unlikely(ev & SA_LIFE_HARD))
 		wk_sa_event(w, sa, SA_EV_HARD);
-	else if (unlikely(tp >= sa->soft_packets || tb >= sa->soft_bytes))
+	else if (unlikely(ev & SA_LIFE_SOFT))
 		wk_sa_event(w, sa, SA_EV_SOFT);
+	/* For dead peer detection, seconds matter: a store every run would
+	 * bounce this shared line between workers. */
+	if (w->now - __atomic_load_n(&sa->last_rx_tsc, __ATOMIC_RELAXED) > g_dp->tsc_hz / 1000)
+		__atomic_store_n(&sa->last_rx_tsc, w->now, __ATOMIC_RELAXED);
 }
 
 /*
@@ -146,46 +194,80 @@ static void inner_forward(struct worker *w, struct esp_item *x)
 		wk_fwd(w, x->m, x->pi.af, false);
 }
 
-/* After crypto: verdicts, window commit, decapsulation, inner parse and
- * policy, with lifetime accounting once per run of one SA. */
-static void ib_finish(struct worker *w, struct esp_item *it, unsigned n)
+/* One run of packets of one SA after crypto: the window commit for all of
+ * them at once, then decapsulation, inner parse, policy and forwarding per
+ * packet, lifetime accounting once. Returns the packets decapsulated. */
+static unsigned ib_finish_run(struct worker *w, struct esp_item *it, unsigned k)
 {
-	uint64_t pkts = 0, bytes = 0;
+	struct sa *sa = it[0].sa;
+	uint64_t seq[DP_BURST_MAX], bytes = 0;
+	int verdict[DP_BURST_MAX];
+	unsigned pkts = 0;
 
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < k; i++) {
+		seq[i] = it[i].seq;
+		verdict[i] = it[i].verdict;
+	}
+	esp_inb_commit(sa, seq, verdict, k);
+	for (unsigned i = 0; i < k; i++) {
 		struct esp_item *x = &it[i];
-		int rc = x->verdict;
+		int rc = verdict[i];
 
-		if (x->m == NULL)
-			continue;
 		if (rc == 0)
-			rc = esp_inb_decap(x->sa, x->m, &x->pi, x->esp_off,
-					   x->pay_len, x->seq);
+			rc = esp_inb_strip(sa, x->m, &x->pi, x->esp_off, x->pay_len);
 		if (rc == 0)
 			rc = pkt_parse(x->m, &x->pi);
 		if (rc != 0) {
-			wk_sa_drop(w, x->sa, x->m, rc);
-		} else {
-			pkts++;
-			bytes += x->pi.l3_tot;
-			w->ctr.port[g_dp->idx_of_port_id[x->m->port]].esp_in++;
-			inner_forward(w, x);
+			wk_sa_drop(w, sa, x->m, rc);
+			continue;
 		}
-		if (i + 1 == n || it[i + 1].sa != x->sa || it[i + 1].m == NULL) {
-			run_account(w, x->sa, pkts, bytes);
-			pkts = bytes = 0;
-		}
+		pkts++;
+		bytes += x->pi.l3_tot;
+		inner_forward(w, x);
 	}
+	run_account(w, sa, pkts, bytes);
+	return pkts;
 }
 
-static void ib_esp(struct worker *w, struct esp_item *it, unsigned n)
+/* After crypto, run by run; returns the packets decapsulated. */
+static unsigned ib_finish(struct worker *w, struct esp_item *it, unsigned n)
+{
+	unsigned i = 0, done = 0;
+
+	while (i < n) {
+		unsigned k = 1;
+
+		if (it[i].m == NULL) {	/* consumed before crypto */
+			i++;
+			continue;
+		}
+		while (i + k < n && it[i + k].m != NULL && it[i + k].sa == it[i].sa)
+			k++;
+		done += ib_finish_run(w, &it[i], k);
+		i += k;
+	}
+	return done;
+}
+
+/* How far ahead (in packets) the keys of an SA are fetched. */
+#define IB_PREFETCH_AHEAD 3
+
+static unsigned ib_esp(struct worker *w, struct esp_item *it, unsigned n)
 {
 	spi_lookup(w, it, n);
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		unsigned a = i + IB_PREFETCH_AHEAD;
+
+		/* keys of a later packet's SA (its header is cached by now),
+		 * once per run */
+		if (a < n && it[a].sa != NULL && it[a].sa != it[a - 1].sa)
+			sa_prefetch_keys(it[a].sa, true);
 		if (!ib_start(w, &it[i]))
 			it[i].m = NULL; /* consumed; jobs point into items, so no compaction */
+	}
+	etm_open_flush(w);
 	cq_flush(w, ib_done);
-	ib_finish(w, it, n);
+	return ib_finish(w, it, n);
 }
 
 /* Cleartext not for us arriving from the WAN: the inbound SPD decides. */
@@ -225,8 +307,9 @@ static void wan_sort1(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		      struct pkt_info *pi, uint16_t idx, unsigned *ne,
 		      struct transit_batch *b)
 {
-	uint32_t esp_off = 0;
-	int rc = wk_local(w, port, &m, pi, &esp_off);
+	uint32_t esp_off = pi->l2_len + pi->l3_len;
+	int rc = wk_local4_esp(&g_dp->port[port], pi, pkt_l3(m, pi))
+			 ? LOCAL_ESP : wk_local(w, port, &m, pi, &esp_off);
 
 	if (rc == LOCAL_CONSUMED)
 		return;
@@ -237,7 +320,7 @@ static void wan_sort1(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		uint32_t off = pi->l2_len + pi->l3_len, spi;
 
 		memcpy(&spi, rte_pktmbuf_mtod_offset(m, uint8_t *, off), 4);
-		if (rte_hash_lookup(w->spi, &spi) >= 0) {
+		if (sad_lookup(w->sad, spi) != NULL) {
 			esp_off = off;
 			rc = LOCAL_ESP;
 		}
@@ -268,22 +351,32 @@ void wk_wan_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 	struct pkt_info pi[DP_BURST_MAX];
 	struct transit_batch b;
 	unsigned ne = 0;
+	uint16_t k = 0;
 
 	pc->rx += n;
 	b.n4 = b.n6 = 0;
+	/* Parse the whole burst before sorting it: the sort copies each
+	 * pkt_info, which right after its narrow stores would stall on
+	 * store forwarding. */
 	for (uint16_t i = 0; i < n; i++) {
-		int rc = pkt_parse(pkts[i], &pi[i]);
+		struct rte_mbuf *m = pkts[i];
+		int rc;
 
-		pc->rx_bytes += pkts[i]->pkt_len;
+		if (i + 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
+		pc->rx_bytes += m->pkt_len;
+		rc = pkt_parse(m, &pi[k]);
 		if (unlikely(rc != 0))
-			wk_drop(w, pkts[i], rc);
-		else if (unlikely(pi[i].kind == PKT_ARP))
-			wk_punt(w, pkts[i], PUNT_ARP, 0);
+			wk_drop(w, m, rc);
+		else if (unlikely(pi[k].kind == PKT_ARP))
+			wk_punt(w, m, PUNT_ARP, 0);
 		else
-			wan_sort1(w, port, pkts[i], &pi[i], i, &ne, &b);
+			pkts[k++] = m;
 	}
+	for (uint16_t i = 0; i < k; i++)
+		wan_sort1(w, port, pkts[i], &pi[i], i, &ne, &b);
 	if (ne)
-		ib_esp(w, w->items, ne);
+		pc->esp_in += ib_esp(w, w->items, ne);
 	spd_classify4(w->spd, SA_DIR_IN, b.p4, b.r4, b.n4);
 	spd_classify6(w->spd, SA_DIR_IN, b.p6, b.r6, b.n6);
 	for (unsigned i = 0; i < b.n4; i++)

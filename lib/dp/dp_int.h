@@ -6,7 +6,11 @@
  * dp_local.c). Every stage takes ownership of the mbufs it is given: it
  * forwards them (tx buffer), punts them, or drops them under one counter.
  */
+#include <netinet/in.h>
+#include <string.h>
+
 #include <rte_ethdev.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 
 #include "dp/dp.h"
@@ -47,6 +51,13 @@ void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev);
  * RFC 8200 §5 allows the source to). */
 void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer);
 
+/* What wk_fwd would do for packets to dst (af, 4 or 16 bytes in network
+ * order), resolved once for a run of them: 0 with the egress port (index)
+ * and the Ethernet header to write; -1 when the next hop is not resolved
+ * yet (*port set) and -2 without a route: then wk_fwd decides per packet. */
+int wk_l2_resolve(struct worker *w, uint8_t af, const uint8_t *dst,
+		  uint16_t *port, struct rte_ether_hdr *eth);
+
 /* Stages, each for a burst from one port. */
 void wk_lan_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 		  uint16_t n);
@@ -61,6 +72,42 @@ enum local_verdict { LOCAL_NOT_OURS = 0, LOCAL_CONSUMED, LOCAL_ESP };
 int wk_local(struct worker *w, uint16_t port, struct rte_mbuf **mp,
 	     struct pkt_info *pi, uint32_t *esp_off);
 
+/*
+ * The two common answers of wk_local() without the call, for IPv4 (the
+ * same tests as dp_local.c, which decides everything else):
+ *  - wk_local4_transit(): not one of the port's addresses, not broadcast,
+ *    not multicast: LOCAL_NOT_OURS;
+ *  - wk_local4_esp(): a whole ESP packet (SPI and sequence number at least)
+ *    to one of the port's addresses: LOCAL_ESP at l2_len + l3_len.
+ */
+static inline bool wk_port_has_v4(const struct dp_port *p, uint32_t a)
+{
+	for (unsigned i = 0; i < p->n_v4; i++)
+		if (p->v4[i] == a)
+			return true;
+	return false;
+}
+
+static inline bool wk_local4_transit(const struct dp_port *p,
+				     const struct pkt_info *pi, const uint8_t *l3)
+{
+	uint32_t dst;
+
+	memcpy(&dst, l3 + 16, 4);
+	return pi->af == AF_INET && !wk_port_has_v4(p, dst) &&
+	       dst != 0xffffffff && (l3[16] & 0xf0) != 0xe0;
+}
+
+static inline bool wk_local4_esp(const struct dp_port *p,
+				 const struct pkt_info *pi, const uint8_t *l3)
+{
+	uint32_t dst;
+
+	memcpy(&dst, l3 + 16, 4);
+	return pi->af == AF_INET && pi->proto == IPPROTO_ESP && !pi->frag &&
+	       pi->l3_tot - pi->l3_len >= 8 && wk_port_has_v4(p, dst);
+}
+
 /* dp_reasm.c: fragments for us. true = *mp is now the whole datagram and
  * *pi describes it; false = consumed (held for more fragments, or dropped). */
 int wk_reasm_init(struct worker *w);
@@ -74,7 +121,30 @@ void wk_key6(const struct rte_mbuf *m, const struct pkt_info *pi,
 	     struct spd_key6 *k);
 
 /* Router behaviour: TTL / hop limit minus one, or punt for ICMP time
- * exceeded. Returns false when the packet was consumed. */
-bool wk_ttl_dec(struct worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
+ * exceeded. Returns false when the packet was consumed. Inline: every
+ * forwarded packet passes here. */
+static inline bool wk_ttl_dec(struct worker *w, struct rte_mbuf *m,
+			      const struct pkt_info *pi)
+{
+	uint8_t *l3 = pkt_l3(m, pi);
+
+	if (unlikely(pi->ttl <= 1)) {
+		w->ctr.drops[DROP_ttl_exceeded]++;
+		wk_punt(w, m, PUNT_TTL, 0);
+		return false;
+	}
+	if (pi->af == AF_INET) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+		/* from the parsed copy: no reading back of the header */
+		uint16_t old = net16((uint16_t)(pi->ttl << 8 | pi->proto));
+		uint16_t new_ = net16((uint16_t)((pi->ttl - 1) << 8 | pi->proto));
+
+		ip->time_to_live = (uint8_t)(pi->ttl - 1);
+		ip->hdr_checksum = csum_update16(ip->hdr_checksum, old, new_);
+	} else {
+		((struct rte_ipv6_hdr *)l3)->hop_limits = (uint8_t)(pi->ttl - 1);
+	}
+	return true;
+}
 
 #endif

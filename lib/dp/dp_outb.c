@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * LAN side: classify a burst against the outbound SPD in one rte_acl call
- * per family, forward bypass traffic, and run protected traffic through ESP
- * encapsulation and one batch of crypto jobs (RFC 4301 §5.1).
+ * LAN side (RFC 4301 §5.1): parse a burst, classify it against the outbound
+ * SPD in one rte_acl call per family, forward bypass traffic, and protect
+ * the rest in runs of packets that share an SA:
+ *   1. admission, once per run: MTU, lifetime, one atomic reservation of
+ *      the run's sequence numbers;
+ *   2. encapsulation per packet, Ethernet header included when the run's
+ *      next hop is known (tunnel mode: every packet of the run goes to the
+ *      SA's peer, so it is resolved once per run);
+ *   3. crypto by the SA's path (xform.h): AES-GCM at once per packet,
+ *      encrypt-then-MAC suites in one cipher and one hash burst for the
+ *      whole burst, anything else through the job manager;
+ *   4. transmission in arrival order, counters added once per run or burst.
  */
 #include <netinet/in.h>
 #include <string.h>
 
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 
 #include "dp/dp_crypto.h"
 #include "dp/dp_int.h"
@@ -23,47 +33,22 @@ struct classify_batch {
 	uint32_t r4[DP_BURST_MAX], r6[DP_BURST_MAX];
 };
 
-/* Encrypted: finish the headers and send. */
-static void ob_send(struct worker *w, struct esp_item *it)
-{
-	struct rte_mbuf *m = it->m;
-
-	esp_outb_finish(it->sa, m);
-	w->ctr.port[g_dp->idx_of_port_id[m->port]].esp_out++;
-	wk_fwd(w, m, it->sa->mode == SA_MODE_TUNNEL ? it->sa->outer_af : it->pi.af,
-	       true);
-}
+/* Where the packets of a run go. */
+struct ob_egress {
+	bool direct;	/* L2 header written at encapsulation: no wk_fwd */
+	uint16_t port;	/* port index, when direct */
+	uint16_t mtu;	/* of the egress port; 0 = unroutable */
+	struct rte_ether_hdr eth;
+};
 
 static void ob_done(struct worker *w, IMB_JOB *j)
 {
 	struct esp_item *it = j->user_data2;
 
-	if (unlikely(j->status != IMB_STATUS_COMPLETED)) {
-		wk_sa_drop(w, it->sa, it->m, DROP_crypto_error);
-		return;
-	}
-	ob_send(w, it);
+	it->verdict = unlikely(j->status != IMB_STATUS_COMPLETED) ? DROP_crypto_error : 0;
 }
 
-/* Start the encryption of one encapsulated packet. */
-static void ob_encrypt(struct worker *w, struct esp_item *x, uint32_t seq_hi)
-{
-	const struct xform *xf = &x->sa->xf;
-	IMB_JOB *j;
-
-	if (xform_is_direct(xf)) {
-		xform_gcm_seal(xf, w->mb, x->esp, x->pay_len, seq_hi, &x->scratch);
-		ob_send(w, x);
-		return;
-	}
-	j = cq_job(w);
-	xform_job_encrypt(xf, j, x->esp, x->pay_len, seq_hi, &x->scratch);
-	j->user_data = x->m;
-	j->user_data2 = x;
-	cq_submit(w, ob_done);
-}
-
-/* MTU of the port the SA's packets leave by, 0 when unroutable. */
+/* MTU of the port packets to dst leave by, 0 when unroutable. */
 static uint16_t egress_mtu(const struct ip_addr *dst)
 {
 	const struct nexthop *nh = route_lookup(g_dp->rt, dst);
@@ -83,17 +68,34 @@ static uint16_t packet_dst_mtu(struct rte_mbuf *m, const struct pkt_info *pi)
 	return egress_mtu(&d);
 }
 
-/* Too big after encapsulation and not allowed to fragment (DF, or IPv6
- * inner): the sender learns the inner MTU from ICMP (RFC 4301 §8.2). */
-static bool mtu_ok(struct worker *w, struct esp_item *it, uint16_t mtu)
+/* Tunnel mode: all packets of the run go to the SA's peer, so its next hop
+ * (and Ethernet header) is looked up once. Transport mode: per packet. */
+static void run_egress(struct worker *w, const struct sa *sa,
+		       struct ob_egress *eg)
 {
-	uint32_t max;
+	int rc;
 
+	eg->direct = false;
+	eg->mtu = 0;
+	if (sa->mode != SA_MODE_TUNNEL)
+		return;
+	rc = wk_l2_resolve(w, sa->outer_af, sa->dst.b, &eg->port, &eg->eth);
+	if (rc == -2)
+		return;
+	eg->mtu = g_dp->port[eg->port].mtu;
+	eg->direct = rc == 0;
+}
+
+/* Too big after encapsulation and not allowed to fragment (DF, or IPv6
+ * inner): the sender learns the inner MTU from ICMP (RFC 4301 §8.2).
+ * max: esp_outb_max_len() for this packet and mtu. */
+static bool mtu_ok(struct worker *w, struct esp_item *it, uint16_t mtu,
+		   uint32_t max)
+{
 	if (mtu == 0) {
 		wk_sa_drop(w, it->sa, it->m, DROP_no_route);
 		return false;
 	}
-	max = esp_outb_max_len(it->sa, &it->pi, mtu);
 	if (it->pi.l3_tot <= max)
 		return true;
 	if (!it->pi.df && !(it->sa->outer_af == AF_INET && it->sa->df == 1))
@@ -111,7 +113,8 @@ static bool mtu_ok(struct worker *w, struct esp_item *it, uint16_t mtu)
 static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
 			  unsigned *kp)
 {
-	uint64_t first, bytes = 0, total;
+	uint64_t first, bytes = 0;
+	unsigned ev;
 	uint64_t used = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
 	unsigned k = *kp;
 
@@ -129,12 +132,12 @@ static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
 	}
 	for (unsigned i = 0; i < k; i++)
 		bytes += it[i].pi.l3_tot;
-	total = __atomic_add_fetch(&sa->bytes, bytes, __ATOMIC_RELAXED);
-	if (unlikely(total > sa->hard_bytes)) {
+	ev = sa_life_charge(sa, w->id, 0, bytes, false);
+	if (unlikely(ev & SA_LIFE_HARD)) {
 		wk_sa_event(w, sa, SA_EV_HARD);
 		return 0;
 	}
-	if (unlikely(total >= sa->soft_bytes || first + k - 1 >= sa->soft_packets))
+	if (unlikely(ev || first + k - 1 >= sa->soft_packets))
 		wk_sa_event(w, sa, SA_EV_SOFT);
 	*kp = k;
 	return first;
@@ -147,69 +150,216 @@ static void run_drop(struct worker *w, struct sa *sa, struct esp_item *it,
 				     __atomic_load_n(&sa->seq, __ATOMIC_RELAXED) >= sa->seq_limit
 			     ? DROP_seq_overflow : DROP_lifetime_expired;
 
-	for (unsigned i = 0; i < k; i++)
+	for (unsigned i = 0; i < k; i++) {
 		wk_sa_drop(w, sa, it[i].m, r);
+		it[i].m = NULL;
+	}
 }
 
-/* Encapsulate one run of packets that share an SA and queue their jobs. */
-static void run_encap(struct worker *w, struct esp_item *it, unsigned k)
+/* The packets of a run that may be sent (MTU) at the front, in order; the
+ * others are consumed and their slots cleared. Returns how many remain. */
+static unsigned run_filter(struct worker *w, struct esp_item *it, unsigned k,
+			   const struct ob_egress *eg)
 {
-	struct sa *sa = it[0].sa;
-	uint16_t mtu = sa->mode == SA_MODE_TUNNEL ? egress_mtu(&sa->dst) : 0;
-	uint64_t seq, pkts = 0, bytes = 0;
+	const struct sa *sa = it[0].sa;
+	bool tunnel = sa->mode == SA_MODE_TUNNEL;
+	/* in tunnel mode the largest inner packet depends on the SA only */
+	uint32_t tmax = tunnel && eg->mtu ? esp_outb_max_len(sa, &it[0].pi, eg->mtu) : 0;
 	unsigned n = 0;
 
-	/* Packets that cannot go leave before sequence numbers are reserved,
-	 * so that the SA's numbers stay contiguous. */
 	for (unsigned i = 0; i < k; i++) {
-		if (sa->mode == SA_MODE_TRANSPORT)
-			mtu = packet_dst_mtu(it[i].m, &it[i].pi);
-		if (!mtu_ok(w, &it[i], mtu))
+		uint16_t mtu = tunnel ? eg->mtu : packet_dst_mtu(it[i].m, &it[i].pi);
+		uint32_t max = tunnel ? tmax : mtu ? esp_outb_max_len(sa, &it[i].pi, mtu) : 0;
+
+		if (!mtu_ok(w, &it[i], mtu, max))
 			continue;
 		if (n != i)
 			it[n] = it[i];
 		n++;
 	}
-	k = n;
+	for (unsigned i = n; i < k; i++)
+		it[i].m = NULL;
+	return n;
+}
+
+/* Run the queued encrypt-then-MAC jobs and give their items a verdict. */
+static void etm_seal_flush(struct worker *w)
+{
+	struct etm_batch *b = &w->etm;
+
+	if (b->n == 0)
+		return;
+	xform_etm_seal(b->xf, w->mb_etm, b->job, b->n);
+	for (unsigned i = 0; i < b->n; i++)
+		b->item[i]->verdict = b->job[i].status == IMB_STATUS_COMPLETED
+					      ? 0 : DROP_crypto_error;
+	b->n = 0;
+}
+
+/* Queue an encrypt-then-MAC job; a burst holds one class of SAs only. */
+static void etm_add(struct worker *w, struct esp_item *x, uint32_t seq_hi)
+{
+	struct etm_batch *b = &w->etm;
+	const struct xform *xf = &x->sa->xf;
+
+	if (b->n && (b->n == DP_BURST_MAX || !xform_etm_same_class(b->xf, xf)))
+		etm_seal_flush(w);
+	b->xf = xf;
+	b->item[b->n] = x;
+	xform_job_encrypt(xf, &b->job[b->n++], x->esp, x->pay_len, seq_hi,
+			  &x->scratch);
+}
+
+/* Start the encryption of one encapsulated packet by the SA's path
+ * (AES-GCM is done by run_encap itself). */
+static void ob_encrypt(struct worker *w, struct esp_item *x, uint32_t seq_hi)
+{
+	const struct xform *xf = &x->sa->xf;
+	IMB_JOB *j;
+
+	switch (xf->path) {
+	case XF_PATH_ETM:
+		etm_add(w, x, seq_hi);
+		return;
+	default:
+		x->verdict = DROP_crypto_error; /* until the job says otherwise */
+		j = cq_job(w);
+		xform_job_encrypt(xf, j, x->esp, x->pay_len, seq_hi, &x->scratch);
+		j->user_data = x->m;
+		j->user_data2 = x;
+		cq_submit(w, ob_done);
+	}
+}
+
+/* Encrypted: finish the headers and send. */
+static void ob_send(struct worker *w, struct esp_item *it)
+{
+	struct rte_mbuf *m = it->m;
+	const struct sa *sa = it->sa;
+
+	if (unlikely(it->verdict != 0)) {
+		wk_sa_drop(w, it->sa, m, it->verdict);
+		return;
+	}
+	esp_outb_finish(sa, m);
+	if (likely(it->tx >= 0)) {
+		m->port = g_dp->port[it->tx].port_id;
+		wk_tx(w, (uint16_t)it->tx, m);
+		return;
+	}
+	wk_fwd(w, m, sa->mode == SA_MODE_TUNNEL ? sa->outer_af : it->pi.af, true);
+}
+
+/*
+ * AES-GCM packets are sealed and sent one packet after their encapsulation:
+ * the cipher reads the headers and trailer just written with 16- to 64-byte
+ * loads, which wait for narrower stores to reach the cache when they come
+ * right after them (~30 cycles a packet); one packet later they have. Takes
+ * the next packet to hold (NULL: none, flush) and returns how many were sent.
+ */
+static unsigned gcm_pending(struct worker *w, struct esp_item *next)
+{
+	struct esp_item *x = w->gcm_pend;
+
+	w->gcm_pend = next;
+	if (x == NULL)
+		return 0;
+	xform_gcm_seal(&x->sa->xf, w->mb, x->esp, x->pay_len,
+		       (uint32_t)(x->seq >> 32), &x->scratch);
+	x->verdict = 0;
+	ob_send(w, x);
+	x->m = NULL;
+	return 1;
+}
+
+/* Encapsulate one run of packets that share an SA and start their crypto;
+ * AES-GCM packets are sealed and sent (their slots cleared) as they go.
+ * Returns how many were sent. */
+static unsigned run_encap(struct worker *w, struct esp_item *it, unsigned k)
+{
+	struct sa *sa = it[0].sa;
+	struct ob_egress eg;
+	uint64_t seq, pkts = 0, bytes = 0;
+	uint8_t ivs[DP_BURST_MAX][16];
+	unsigned n, sent = 0;
+
+	run_egress(w, sa, &eg);
+	/* Packets that cannot go leave before sequence numbers are reserved,
+	 * so that the SA's numbers stay contiguous. */
+	n = k = run_filter(w, it, k, &eg);
 	seq = k ? run_admit(w, sa, it, &k) : 0;
 	if (k < n)
 		run_drop(w, sa, it + k, n - k);
+	if (sa->xf.cipher == IMB_CIPHER_CBC) /* IVs for the run at once */
+		xform_make_ivs(&sa->xf, seq, k, ivs);
 	for (unsigned i = 0; i < k; i++, seq++) {
 		struct esp_item *x = &it[i];
 		int rc;
 
 		bytes += x->pi.l3_tot;
-		rc = esp_outb_encap(sa, x->m, &x->pi, seq, w->ip_id++, &x->esp,
-				    &x->pay_len);
+		rc = esp_outb_encap_iv(sa, x->m, &x->pi, seq, w->ip_id++,
+				       sa->xf.cipher == IMB_CIPHER_CBC ? ivs[i] : NULL,
+				       &x->esp, &x->pay_len);
 		if (unlikely(rc != 0)) {
 			wk_sa_drop(w, sa, x->m, rc);
+			x->m = NULL;
 			continue;
 		}
 		pkts++;
+		/* Sent as is when the next hop is known and it fits the link;
+		 * otherwise wk_fwd() resolves, fragments or punts it. */
+		x->tx = -1;
+		if (eg.direct && x->m->data_len - ETH_HLEN <= eg.mtu) {
+			memcpy(rte_pktmbuf_mtod(x->m, void *), &eg.eth, ETH_HLEN);
+			x->tx = (int16_t)eg.port;
+		}
+		if (sa->xf.path == XF_PATH_GCM) {
+			/* sealed one packet later, see gcm_pending() */
+			x->seq = seq;
+			sent += gcm_pending(w, x);
+			continue;
+		}
 		ob_encrypt(w, x, (uint32_t)(seq >> 32));
 	}
 	sa->ctr[w->id].packets += pkts;
 	sa->ctr[w->id].bytes += bytes;
+	return sent;
 }
 
-static void ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
+/* How far ahead (in packets) the keys of an SA are fetched. */
+#define OB_PREFETCH_AHEAD 3
+
+/* Returns how many packets were encrypted and handed on. */
+static unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
-	unsigned i = 0;
+	unsigned i = 0, sent = 0;
 
 	while (i < n) {
 		unsigned k = 1;
 
 		while (i + k < n && it[i + k].sa == it[i].sa)
 			k++;
-		run_encap(w, &it[i], k);
+		/* keys of a later run's SA (its header is cached by now) */
+		if (i + k + OB_PREFETCH_AHEAD < n)
+			sa_prefetch_keys(it[i + k + OB_PREFETCH_AHEAD].sa, false);
+		sent += run_encap(w, &it[i], k);
 		i += k;
 	}
+	sent += gcm_pending(w, NULL);
+	etm_seal_flush(w);
 	cq_flush(w, ob_done);
+	for (i = 0; i < n; i++) {
+		if (it[i].m == NULL)
+			continue;
+		sent += it[i].verdict == 0;
+		ob_send(w, &it[i]);
+	}
+	return sent;
 }
 
 /* Act on one SPD verdict; protected packets are appended to items. */
-static void dispatch(struct worker *w, struct rte_mbuf *m,
-		     const struct pkt_info *pi, uint32_t res, unsigned *ni)
+static inline void dispatch(struct worker *w, struct rte_mbuf *m,
+			    const struct pkt_info *pi, uint32_t res, unsigned *ni)
 {
 	struct esp_item *it;
 	struct sa *sa;
@@ -228,6 +378,8 @@ static void dispatch(struct worker *w, struct rte_mbuf *m,
 			wk_drop(w, m, DROP_no_sa);
 			return;
 		}
+		if (*ni == 0 || w->items[*ni - 1].sa != sa) /* once per run */
+			sa_prefetch(sa, w->id, false);
 		it = &w->items[(*ni)++];
 		it->m = m;
 		it->sa = sa;
@@ -248,9 +400,12 @@ static void lan_sort(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 	b->n4 = b->n6 = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		int rc = pkt_parse(m, &pi[i]);
+		int rc;
 
+		if (i + 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
 		pc->rx_bytes += m->pkt_len;
+		rc = pkt_parse(m, &pi[i]);
 		if (unlikely(rc != 0)) {
 			wk_drop(w, m, rc);
 			continue;
@@ -264,7 +419,9 @@ static void lan_sort(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 		 * defragments). Its sender allowed fragmentation. */
 		if (unlikely(pi[i].l3_tot > g_dp->port[port].mtu))
 			pi[i].df = 0;
-		rc = wk_local(w, port, &pkts[i], &pi[i], &esp_off);
+		rc = wk_local4_transit(&g_dp->port[port], &pi[i], pkt_l3(m, &pi[i]))
+			     ? LOCAL_NOT_OURS
+			     : wk_local(w, port, &pkts[i], &pi[i], &esp_off);
 		m = pkts[i];
 		if (rc == LOCAL_ESP) /* ESP is terminated on the WAN side only */
 			wk_drop(w, m, DROP_not_for_us);
@@ -291,12 +448,12 @@ void wk_lan_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 
 	w->ctr.port[port].rx += n;
 	lan_sort(w, port, pkts, n, pi, &b);
-	spd_classify4(w->spd, SA_DIR_OUT, b.p4, b.r4, b.n4);
+	spd_classify4_cached(w->spd, &w->spdc_out, SA_DIR_OUT, b.p4, b.r4, b.n4);
 	spd_classify6(w->spd, SA_DIR_OUT, b.p6, b.r6, b.n6);
 	for (unsigned i = 0; i < b.n4; i++)
 		dispatch(w, pkts[b.i4[i]], &pi[b.i4[i]], b.r4[i], &ni);
 	for (unsigned i = 0; i < b.n6; i++)
 		dispatch(w, pkts[b.i6[i]], &pi[b.i6[i]], b.r6[i], &ni);
 	if (ni)
-		ob_crypto(w, w->items, ni);
+		w->ctr.port[port].esp_out += ob_crypto(w, w->items, ni);
 }

@@ -10,8 +10,6 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
-#include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
@@ -27,8 +25,7 @@ void dp_worker_apply_msg(struct worker *w, const struct dp_msg *msg)
 	switch (msg->op) {
 	case MSG_SA_ADD:
 		w->sa_by_id[sa->id] = sa;
-		if (sa->dir == SA_DIR_IN &&
-		    rte_hash_add_key_data(w->spi, &sa->spi_be, sa) < 0)
+		if (sa->dir == SA_DIR_IN && sad_add(w->sad, sa->spi_be, sa) < 0)
 			ELOG(ERR, "worker %u: SPI table full", w->id);
 		break;
 	case MSG_SA_DEL:
@@ -37,16 +34,12 @@ void dp_worker_apply_msg(struct worker *w, const struct dp_msg *msg)
 		 * still safe here. */
 		if (msg->id < g_dp->sa_cap && w->sa_by_id[msg->id] == sa)
 			w->sa_by_id[msg->id] = NULL;
-		if (sa->dir == SA_DIR_IN) {
-			void *cur;
-
-			if (rte_hash_lookup_data(w->spi, &sa->spi_be, &cur) >= 0 &&
-			    cur == sa)
-				rte_hash_del_key(w->spi, &sa->spi_be);
-		}
+		if (sa->dir == SA_DIR_IN)
+			sad_del(w->sad, sa->spi_be, sa);
 		break;
 	case MSG_SPD_SET:
 		w->spd = msg->ptr;
+		spd_cache_reset(&w->spdc_out);
 		break;
 	default:
 		break;
@@ -85,6 +78,8 @@ void dp_worker_poll(struct worker *w)
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 	uint64_t t0 = rte_rdtsc();
 	bool busy = false;
+
+	w->now = t0;
 
 	if (unlikely(!rte_ring_empty(w->msg)))
 		apply_msgs(w);
@@ -139,20 +134,17 @@ static IMB_MGR *new_mgr(void)
 static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errlen)
 {
 	char name[32];
-	struct rte_hash_parameters hp = {
-		.name = name, .entries = dp->sa_cap, .key_len = sizeof(uint32_t),
-		.hash_func = rte_jhash, .socket_id = w->socket,
-	};
 
-	snprintf(name, sizeof(name), "spi%u", w->id);
-	w->spi = rte_hash_create(&hp);
+	w->sad = sad_create(dp->sa_cap, w->socket);
 	w->sa_by_id = rte_zmalloc_socket("sa_by_id", dp->sa_cap * sizeof(void *),
 					 RTE_CACHE_LINE_SIZE, w->socket);
 	snprintf(name, sizeof(name), "wmsg%u", w->id);
 	w->msg = rte_ring_create_elem(name, sizeof(struct dp_msg), 4096, w->socket,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->mb = new_mgr();
-	if (!w->spi || !w->sa_by_id || !w->msg || !w->mb || wk_reasm_init(w) < 0) {
+	w->mb_etm = new_mgr();
+	if (!w->sad || !w->sa_by_id || !w->msg || !w->mb || !w->mb_etm ||
+	    wk_reasm_init(w) < 0) {
 		snprintf(err, errlen, "worker %u: out of memory", w->id);
 		return -ENOMEM;
 	}
@@ -214,12 +206,14 @@ void dp_workers_free(struct dp *dp)
 
 		if (w == NULL)
 			continue;
-		rte_hash_free(w->spi);
+		sad_free(w->sad);
 		rte_free(w->sa_by_id);
 		rte_ring_free(w->msg);
 		wk_reasm_free(w);
 		if (w->mb)
 			free_mb_mgr(w->mb);
+		if (w->mb_etm)
+			free_mb_mgr(w->mb_etm);
 		rte_free(w);
 		dp->wk[i] = NULL;
 	}

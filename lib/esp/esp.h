@@ -22,6 +22,7 @@
  *    dp/counters.h.
  */
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include <rte_mbuf.h>
 
@@ -31,7 +32,19 @@
 int esp_outb_encap(const struct sa *sa, struct rte_mbuf *m,
 		   const struct pkt_info *pi, uint64_t seq, uint16_t ip_id,
 		   uint8_t **esp, uint32_t *pay_len);
-void esp_outb_finish(const struct sa *sa, struct rte_mbuf *m);
+/* The same with the explicit IV given (xform_make_ivs() for a run of
+ * packets); NULL: made here as esp_outb_encap() does. */
+int esp_outb_encap_iv(const struct sa *sa, struct rte_mbuf *m,
+		      const struct pkt_info *pi, uint64_t seq, uint16_t ip_id,
+		      const uint8_t *iv, uint8_t **esp, uint32_t *pay_len);
+void esp_outb_udp6_csum(const struct sa *sa, struct rte_mbuf *m);
+/* After encryption: the UDP checksum over IPv6 (RFC 8200 §8.1), nothing
+ * to do otherwise. */
+static inline void esp_outb_finish(const struct sa *sa, struct rte_mbuf *m)
+{
+	if (unlikely(sa->encap && sa->outer_af == AF_INET6))
+		esp_outb_udp6_csum(sa, m);
+}
 /* Bytes the packet pi describes grows by when encapsulated. */
 uint32_t esp_outb_overhead(const struct sa *sa, const struct pkt_info *pi);
 /* The largest IP packet like pi (same header length in transport mode) that
@@ -47,6 +60,13 @@ int esp_inb_locate(const struct sa *sa, struct rte_mbuf *m,
 		   uint32_t *pay_len, uint64_t *seq);
 int esp_inb_decap(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
 		  uint32_t esp_off, uint32_t pay_len, uint64_t seq);
+/* esp_inb_decap() in two steps, for a run of packets of one SA: the replay
+ * commit of all of them at once (replay_commit_n: verdict[i] 0 = authentic,
+ * becomes 0 or a replay drop reason; others are left alone), then
+ * esp_inb_strip() for each packet whose verdict stayed 0. */
+void esp_inb_commit(struct sa *sa, const uint64_t *seq, int *verdict, unsigned n);
+int esp_inb_strip(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
+		  uint32_t esp_off, uint32_t pay_len);
 
 /* RFC 6040 §4.2: the inner ECN after decapsulation, or -1 to drop. */
 static inline int ecn_decap(uint8_t outer, uint8_t inner)

@@ -20,8 +20,9 @@ int esp_inb_locate(const struct sa *sa, struct rte_mbuf *m,
 	if (esp_off > m->data_len || m->data_len - esp_off < fixed + 4)
 		return DROP_malformed;
 	len = m->data_len - esp_off - fixed;
-	/* RFC 4303 §2.4: the encrypted part ends on a block boundary. */
-	if (len % x->block != 0)
+	/* RFC 4303 §2.4: the encrypted part ends on a block boundary (a
+	 * power of two: a mask, not a division). */
+	if (len & (x->block - 1u))
 		return DROP_malformed;
 	esp = rte_pktmbuf_mtod_offset(m, const uint8_t *, esp_off);
 	memcpy(&seq_lo, esp + 4, 4);
@@ -59,6 +60,10 @@ static int inner_ecn(uint8_t *inner, uint8_t nh, uint8_t outer_tos)
 
 		if (e < 0)
 			return DROP_ecn;
+		/* Usually unchanged: then no store, which the parse that
+		 * follows would have to wait for (store forwarding). */
+		if (e == (ip->type_of_service & 3))
+			return 0;
 		old = rte_cpu_to_be_16((uint16_t)(ip->version_ihl << 8 |
 						  ip->type_of_service));
 		ip->type_of_service = (uint8_t)((ip->type_of_service & ~3) | e);
@@ -76,6 +81,8 @@ static int inner_ecn(uint8_t *inner, uint8_t nh, uint8_t outer_tos)
 		e = ecn_decap(outer_tos, tc);
 		if (e < 0)
 			return DROP_ecn;
+		if (e == (tc & 3))
+			return 0;
 		vtc = (vtc & ~(3u << 20)) | (uint32_t)e << 20;
 		vtc = rte_cpu_to_be_32(vtc);
 		memcpy(inner, &vtc, 4);
@@ -137,8 +144,39 @@ static int decap_transport(struct rte_mbuf *m, const struct pkt_info *pi,
 	return 0;
 }
 
+static inline int replay_drop(int rc)
+{
+	return rc == REPLAY_OK ? 0 : rc == REPLAY_DUP ? DROP_replay : DROP_replay_old;
+}
+
 int esp_inb_decap(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
 		  uint32_t esp_off, uint32_t pay_len, uint64_t seq)
+{
+	/* Commit only now that the ICV verified (RFC 4303 §3.4.3). */
+	int rc = replay_drop(replay_commit(sa->rw, seq));
+
+	return rc ? rc : esp_inb_strip(sa, m, pi, esp_off, pay_len);
+}
+
+void esp_inb_commit(struct sa *sa, const uint64_t *seq, int *verdict, unsigned n)
+{
+	enum { CHUNK = 64 };
+	int rc[CHUNK];
+
+	for (unsigned i = 0; i < n; i += CHUNK) {
+		unsigned k = n - i < CHUNK ? n - i : CHUNK;
+
+		for (unsigned j = 0; j < k; j++)	/* not authentic: skipped */
+			rc[j] = verdict[i + j] == 0 ? REPLAY_OK : REPLAY_DUP;
+		replay_commit_n(sa->rw, seq + i, rc, k);
+		for (unsigned j = 0; j < k; j++)
+			if (verdict[i + j] == 0)
+				verdict[i + j] = replay_drop(rc[j]);
+	}
+}
+
+int esp_inb_strip(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
+		  uint32_t esp_off, uint32_t pay_len)
 {
 	uint8_t *pt = rte_pktmbuf_mtod_offset(m, uint8_t *,
 					      esp_off + 8 + sa->xf.iv_len);
@@ -146,10 +184,6 @@ int esp_inb_decap(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
 	uint8_t nh;
 	int rc;
 
-	/* Commit only now that the ICV verified (RFC 4303 §3.4.3). */
-	rc = replay_commit(sa->rw, seq);
-	if (rc != REPLAY_OK)
-		return rc == REPLAY_DUP ? DROP_replay : DROP_replay_old;
 	rc = check_trailer(pt, pay_len, &inner, &nh);
 	if (rc != 0)
 		return rc;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
+#include <emmintrin.h>
 #include <wmmintrin.h>
 
 #include <rte_byteorder.h>
@@ -127,6 +128,10 @@ int xform_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 	}
 	if (rc == 0 && a->cipher == ALG_CIPHER_AES_CBC)
 		rc = ivkey_init(x, mb);
+	x->path = x->cipher == IMB_CIPHER_GCM ? XF_PATH_GCM
+		  : (x->cipher == IMB_CIPHER_CBC || x->cipher == IMB_CIPHER_CNTR) &&
+				    x->hash != IMB_AUTH_NULL
+			  ? XF_PATH_ETM : XF_PATH_JOB;
 	if (rc < 0)
 		xform_clear(x);
 	return rc;
@@ -149,6 +154,39 @@ static inline void cbc_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 	_mm_storeu_si128((__m128i *)iv, b);
 }
 
+/* cbc_iv() for eight consecutive numbers at once, round by round. */
+static inline void cbc_iv8(const struct xform *x, uint64_t seq, uint8_t (*iv)[16],
+			   unsigned n)
+{
+	const __m128i *rk = (const __m128i *)x->ivkey;
+	__m128i b[8], k = _mm_load_si128(&rk[0]);
+
+	for (unsigned j = 0; j < 8; j++)
+		b[j] = _mm_xor_si128(_mm_set_epi64x(0, (long long)(seq + j)), k);
+	for (int r = 1; r < 10; r++) {
+		k = _mm_load_si128(&rk[r]);
+		for (unsigned j = 0; j < 8; j++)
+			b[j] = _mm_aesenc_si128(b[j], k);
+	}
+	k = _mm_load_si128(&rk[10]);
+	for (unsigned j = 0; j < 8; j++)
+		b[j] = _mm_aesenclast_si128(b[j], k);
+	for (unsigned j = 0; j < n; j++)
+		_mm_storeu_si128((__m128i *)iv[j], b[j]);
+}
+
+void xform_make_ivs(const struct xform *x, uint64_t seq, unsigned n,
+		    uint8_t (*iv)[16])
+{
+	if (x->cipher != IMB_CIPHER_CBC) {
+		for (unsigned i = 0; i < n; i++)
+			xform_make_iv(x, seq + i, iv[i]);
+		return;
+	}
+	for (unsigned i = 0; i < n; i += 8)
+		cbc_iv8(x, seq + i, iv + i, n - i < 8 ? n - i : 8);
+}
+
 void xform_make_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 {
 	uint64_t be;
@@ -165,25 +203,40 @@ void xform_make_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 	}
 }
 
+/*
+ * The nonce and the AAD are written as one 16-byte store each: ipsec-mb
+ * reads them with 16-byte loads, which the core can only forward from a
+ * store that covers them whole. Built from 4- and 8-byte pieces (memcpy),
+ * every packet waited for those stores to reach the cache first: AES-GCM on
+ * a 64-byte frame took ~90 cycles instead of ~45.
+ */
+static inline void store16(uint8_t *dst, uint64_t lo, uint64_t hi)
+{
+	_mm_store_si128((__m128i *)dst, _mm_set_epi64x((long long)hi, (long long)lo));
+}
+
 /* salt || explicit IV: the 12-byte nonce of GCM, CTR and ChaCha20. */
 static inline void nonce12(const struct xform *x, const uint8_t *esp,
 			   struct xform_scratch *s)
 {
-	memcpy(s->iv, x->salt, 4);
-	memcpy(s->iv + 4, esp + 8, 8);
+	uint32_t salt;
+	uint64_t iv;
+
+	memcpy(&salt, x->salt, 4);
+	memcpy(&iv, esp + 8, 8);
+	store16(s->iv, salt | iv << 32, iv >> 32);
 }
 
 static inline const uint8_t *aead_aad(const struct xform *x, const uint8_t *esp,
 				      uint32_t seq_hi, struct xform_scratch *s)
 {
-	uint32_t hi;
+	uint32_t spi, lo;
 
 	if (!x->esn)
 		return esp; /* SPI || seq, in place */
-	hi = rte_cpu_to_be_32(seq_hi);
-	memcpy(s->aad, esp, 4);
-	memcpy(s->aad + 4, &hi, 4);
-	memcpy(s->aad + 8, esp + 4, 4);
+	memcpy(&spi, esp, 4);
+	memcpy(&lo, esp + 4, 4);
+	store16(s->aad, spi | (uint64_t)rte_cpu_to_be_32(seq_hi) << 32, lo);
 	return s->aad;
 }
 
@@ -337,4 +390,34 @@ void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
 	else
 		IMB_AES256_GCM_DEC(mb, &x->k.gcm, &ctx, ct, ct, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, s->icv, x->icv_len);
+}
+
+static IMB_KEY_SIZE_BYTES key_size(const struct xform *x)
+{
+	return x->key_bytes == 16 ? IMB_KEY_128_BYTES
+	       : x->key_bytes == 24 ? IMB_KEY_192_BYTES : IMB_KEY_256_BYTES;
+}
+
+/* The _NOCHECK variants: every field was set by xform_job_*() from an SA
+ * that xform_init() validated, and lengths were checked by the ESP layer
+ * (whole cipher blocks). */
+void xform_etm_seal(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
+		    unsigned n)
+{
+	IMB_SUBMIT_CIPHER_BURST_NOCHECK(mb, jobs, n, x->cipher, IMB_DIR_ENCRYPT,
+					key_size(x));
+	IMB_SUBMIT_HASH_BURST_NOCHECK(mb, jobs, n, x->hash);
+}
+
+void xform_etm_verify(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
+		      unsigned n)
+{
+	IMB_SUBMIT_HASH_BURST_NOCHECK(mb, jobs, n, x->hash);
+}
+
+void xform_etm_open(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
+		    unsigned n)
+{
+	IMB_SUBMIT_CIPHER_BURST_NOCHECK(mb, jobs, n, x->cipher, IMB_DIR_DECRYPT,
+					key_size(x));
 }

@@ -121,7 +121,7 @@ static int parse6(struct rte_mbuf *m, struct pkt_info *pi, uint32_t avail)
 	return 0;
 }
 
-int pkt_parse(struct rte_mbuf *m, struct pkt_info *pi)
+int pkt_parse_slow(struct rte_mbuf *m, struct pkt_info *pi)
 {
 	const struct rte_ether_hdr *eth;
 	uint16_t et;

@@ -203,6 +203,63 @@ void sa_free(struct sa *sa)
 	rte_free(sa);
 }
 
+/* Grant at least need from *total: up to a chunk more, but short of the
+ * next limit (the first total that triggers an event) unless need itself
+ * reaches it. Returns the new total; *granted what was taken. */
+static uint64_t life_grant(uint64_t *total, uint64_t need, uint64_t soft_at,
+			   uint64_t hard_at, uint64_t chunk, uint64_t *granted)
+{
+	uint64_t t = __atomic_load_n(total, __ATOMIC_RELAXED), g;
+
+	do {
+		uint64_t lim = UINT64_MAX;	/* the nearest limit above t */
+
+		if (t < soft_at)
+			lim = soft_at;
+		if (t < hard_at && hard_at < lim)
+			lim = hard_at;
+
+		g = need >= lim - t ? need : RTE_MAX(need, RTE_MIN(chunk, lim - t - 1));
+	} while (!__atomic_compare_exchange_n(total, &t, t + g, true,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	*granted = g;
+	return t + g;
+}
+
+/* The event for a total: limits are reached at soft_at / hard_at. */
+static unsigned life_event(uint64_t total, uint64_t soft_at, uint64_t hard_at)
+{
+	return total >= hard_at ? SA_LIFE_HARD : total >= soft_at ? SA_LIFE_SOFT : 0;
+}
+
+unsigned sa_life_take(struct sa *sa, struct sa_ctr *c, uint64_t packets,
+		      uint64_t bytes, bool inbound)
+{
+	/* inbound: the hard limit is reached at hard; outbound it must not be
+	 * exceeded, so the packets that would go past it are refused */
+	uint64_t hb = inbound || sa->hard_bytes == UINT64_MAX ? sa->hard_bytes
+							       : sa->hard_bytes + 1;
+	unsigned ev = 0;
+	uint64_t g, t;
+
+	if (bytes > c->credit_bytes) {
+		t = life_grant(&sa->bytes, bytes - c->credit_bytes, sa->soft_bytes,
+			       hb, SA_LIFE_CHUNK_BYTES, &g);
+		c->credit_bytes += g;
+		ev |= life_event(t, sa->soft_bytes, hb);
+	}
+	if (packets > c->credit_packets) {
+		t = life_grant(&sa->packets, packets - c->credit_packets,
+			       sa->soft_packets, sa->hard_packets,
+			       SA_LIFE_CHUNK_PACKETS, &g);
+		c->credit_packets += g;
+		ev |= life_event(t, sa->soft_packets, sa->hard_packets);
+	}
+	c->credit_bytes -= bytes;
+	c->credit_packets -= packets;
+	return ev & SA_LIFE_HARD ? SA_LIFE_HARD : ev;
+}
+
 void sa_ctr_sum(const struct sa *sa, struct sa_ctr *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -25,6 +25,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_prefetch.h>
 
 #include "dp/counters.h"
 #include "esp/replay.h"
@@ -48,11 +49,14 @@ struct sa_sel {
 
 struct sa_ctr {
 	uint64_t packets, bytes;
+	/* lifetime this worker took from the SA and has not used yet */
+	uint64_t credit_packets, credit_bytes;
 	uint64_t drops[DROP_MAX];
 } __rte_cache_aligned;
 
 struct sa {
-	/* read-mostly */
+	/* read-mostly; what every packet reads is in the first three lines
+	 * and the xform after them (sa_prefetch) */
 	uint32_t id;
 	uint32_t spi_be;
 	uint8_t dir, mode, outer_af, encap;
@@ -68,21 +72,52 @@ struct sa {
 	uint32_t tmpl_sum;	/* IPv4: sum of the template's fixed 16-bit words */
 	struct replay *rw;	/* inbound only */
 	uint8_t n_sel;
-	struct sa_sel sel[SA_TS_MAX]; /* inbound policy (RFC 4301 §5.2) */
-	struct sa_params p;	/* description, keys zeroed */
-	uint64_t created_tsc;	/* for time lifetimes */
+
+	struct xform xf __rte_cache_aligned;
 
 	/* hot, shared between workers */
 	uint64_t seq __rte_cache_aligned; /* outbound: last sequence number used */
-	uint64_t bytes;			   /* lifetime accounting */
-	uint64_t packets;		   /* inbound lifetime accounting */
+	uint64_t bytes;			   /* lifetime taken by workers (sa_life) */
+	uint64_t packets;		   /* the same, inbound */
 	uint32_t state;
 	uint64_t last_rx_tsc;		   /* for DPD: last inbound packet */
 
-	struct xform xf __rte_cache_aligned;
+	/* read-mostly, colder */
+	struct sa_sel sel[SA_TS_MAX] __rte_cache_aligned; /* inbound policy (RFC 4301 §5.2) */
+	struct sa_params p;	/* description, keys zeroed */
+	uint64_t created_tsc;	/* for time lifetimes */
 	unsigned n_ctr;
 	struct sa_ctr ctr[]; /* one per worker */
 };
+
+/*
+ * Fetch the lines a packet of the SA will touch, ahead of it: with many SAs
+ * each packet's SA is likely out of the caches, and its ~10 lines would
+ * otherwise miss one after the other. In two steps, so that nothing waits
+ * for a miss here: sa_prefetch() takes addresses only (call it as soon as
+ * the SA is known, for the whole burst); sa_prefetch_keys() reads the
+ * fetched header to find the keys (call it a few packets ahead).
+ */
+static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inbound)
+{
+	const char *p = (const char *)sa;
+
+	rte_prefetch0(p);
+	rte_prefetch0(p + RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(p + 2 * RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(&sa->xf);
+	rte_prefetch0(&sa->seq);
+	rte_prefetch0(&sa->ctr[worker]);
+	if (inbound)
+		rte_prefetch0(&sa->sel[0]);
+}
+
+static inline void sa_prefetch_keys(const struct sa *sa, bool inbound)
+{
+	xform_prefetch_keys(&sa->xf, inbound);
+	if (inbound)
+		rte_prefetch0(sa->rw);
+}
 
 /* Create from params (copied; keys are expanded then wiped from the copy).
  * mb: any initialised ipsec-mb manager, used for key expansion only. */
@@ -134,6 +169,39 @@ static inline bool sa_sel_match(const struct sa *sa, uint8_t af, const uint8_t *
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Lifetime accounting (RFC 4301 §4.4.2.1) without an atomic per run: a
+ * worker takes lifetime from the SA's shared totals in chunks, one
+ * compare-and-swap per chunk, and spends it from its own counter line. A
+ * chunk never reaches a limit unless the packets being charged need it to,
+ * so the charge that crosses a limit is the one that reports it: with one
+ * worker exactly where a shared per-packet counter would, with several up
+ * to one chunk per other worker early (their unspent credit), never late.
+ * Returns SA_LIFE_* flags: SOFT when the soft limit is reached, HARD when
+ * the hard one is (inbound: reached; outbound: exceeded, the packets must
+ * not go).
+ */
+enum { SA_LIFE_SOFT = 1, SA_LIFE_HARD = 2 };
+#define SA_LIFE_CHUNK_BYTES (1u << 20)
+#define SA_LIFE_CHUNK_PACKETS 1024u
+
+unsigned sa_life_take(struct sa *sa, struct sa_ctr *c, uint64_t packets,
+		      uint64_t bytes, bool inbound);
+
+static inline unsigned sa_life_charge(struct sa *sa, unsigned worker,
+				      uint64_t packets, uint64_t bytes,
+				      bool inbound)
+{
+	struct sa_ctr *c = &sa->ctr[worker];
+
+	if (likely(c->credit_bytes >= bytes && c->credit_packets >= packets)) {
+		c->credit_bytes -= bytes;
+		c->credit_packets -= packets;
+		return 0;
+	}
+	return sa_life_take(sa, c, packets, bytes, inbound);
 }
 
 /* Sum of the per-worker counters. */
