@@ -7,32 +7,15 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 
+/* Not the first fragment: no transport header, so no ports (the selectors
+ * see OPAQUE, RFC 4301 §4.4.1.1 and §7). */
 static void l4_ports(const uint8_t *l4, uint32_t avail, struct pkt_info *pi)
 {
-	pi->sport = pi->dport = 0;
-	if (!pi->first_frag)
+	if (!pi->first_frag) {
+		pi->sport = pi->dport = 0;
 		return;
-	switch (pi->proto) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_SCTP:
-		if (avail >= 4) {
-			pi->sport = (uint16_t)(l4[0] << 8 | l4[1]);
-			pi->dport = (uint16_t)(l4[2] << 8 | l4[3]);
-		}
-		break;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		/* RFC 4301 §4.4.1.1: ICMP type and code take the place of
-		 * the ports in selectors. */
-		if (avail >= 2) {
-			pi->sport = l4[0];
-			pi->dport = l4[1];
-		}
-		break;
-	default:
-		break;
 	}
+	pkt_ports(l4, avail, pi);
 }
 
 static int parse4(struct rte_mbuf *m, struct pkt_info *pi, uint32_t avail)

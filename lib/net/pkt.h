@@ -87,10 +87,11 @@ static inline uint16_t ip4_hdr_sum20(const void *h)
 	return (uint16_t)s;
 }
 
-/* Ports (TCP, UDP, SCTP) or ICMP type and code (RFC 4301 §4.4.1.1) of an
- * unfragmented IPv4 packet without options: pkt_parse_slow's l4_ports(). */
-static inline void pkt_ports4(const uint8_t *l4, uint32_t avail,
-			      struct pkt_info *pi)
+/* Ports (TCP, UDP, SCTP), or ICMP / ICMPv6 type and code, which take the
+ * place of ports in selectors (RFC 4301 §4.4.1.1), of a packet's first
+ * fragment; avail: bytes of the transport header present. */
+static inline void pkt_ports(const uint8_t *l4, uint32_t avail,
+			     struct pkt_info *pi)
 {
 	pi->sport = pi->dport = 0;
 	switch (pi->proto) {
@@ -149,7 +150,7 @@ static inline bool pkt_parse_fast4(struct rte_mbuf *m, struct pkt_info *pi)
 	pi->l3_len = 20;
 	pi->l3_tot = tot;
 	pi->nh_off = 9;
-	pkt_ports4(ip + 20, tot - 20u, pi);
+	pkt_ports(ip + 20, tot - 20u, pi);
 	/* Ethernet padding is not part of the packet */
 	if (unlikely(m->data_len > ETH_HLEN + tot)) {
 		m->pkt_len = ETH_HLEN + tot;
