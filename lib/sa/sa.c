@@ -170,6 +170,7 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	secure_zero(sa->p.auth_key, sizeof(sa->p.auth_key));
 	sa->id = id;
 	sa->n_ctr = n_workers;
+	sa->one_worker = n_workers == 1;
 	sa->spi_be = rte_cpu_to_be_32(p->spi);
 	sa->dir = (uint8_t)p->dir;
 	sa->mode = (uint8_t)p->mode;
