@@ -156,6 +156,11 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	size_t sz = sizeof(struct sa) + n_workers * sizeof(struct sa_ctr);
 	struct sa *sa;
 
+	/* the per-packet lines of sa.h's layout stay what sa_prefetch fetches */
+	RTE_BUILD_BUG_ON(offsetof(struct sa, one_worker) >= RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, rw) + sizeof(void *) >
+			 offsetof(struct sa, seq) + RTE_CACHE_LINE_SIZE);
+
 	if (p->alg == NULL || p->proto != SA_PROTO_ESP) {
 		snprintf(err, errlen, "SA %s: only ESP with a known suite", p->name);
 		return NULL;

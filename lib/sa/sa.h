@@ -16,8 +16,11 @@
  *    with a single worker, by a plain load and store.
  *  - Counters: per worker (no sharing, summed when read) for packets, bytes
  *    and drops; lifetime accounting uses the shared atomics.
- *  - Layout follows DPDK lib/ipsec and VPP: read-mostly fields and the
- *    sequence state sit on different cache lines.
+ *  - Layout: a packet reads as few lines of its SA as possible (with
+ *    traffic spread over thousands of SAs each is a miss): the read-mostly
+ *    fields every packet needs in line 0, the sequence state with the
+ *    run's other per-SA reads in line 1 (a worker takes it once per run,
+ *    as it would a line of its own), the template in line 2.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,8 +59,7 @@ struct sa_ctr {
 } __rte_cache_aligned;
 
 struct sa {
-	/* read-mostly; what every packet reads is in the first three lines
-	 * and the xform after them (sa_prefetch) */
+	/* Line 0, read-mostly: what every packet of either direction reads. */
 	uint32_t id;
 	uint32_t spi_be;
 	uint8_t dir, mode, outer_af, encap;
@@ -66,23 +68,34 @@ struct sa {
 	uint8_t outer_l3_len;	/* 20 or 40 */
 	uint16_t hdr_len;	/* outer L3 (+UDP) + ESP header + IV (tunnel) */
 	uint16_t overhead_max;	/* hdr_len + max padding + trailer + ICV */
-	bool one_worker;	/* n_ctr == 1: the only writer of seq (sa_seq_reserve) */
-	uint64_t soft_packets, hard_packets, soft_bytes, hard_bytes;
-	uint64_t seq_limit;	/* last usable sequence number */
-	struct ip_addr src, dst;
-	uint8_t tmpl[SA_HDR_MAX] __rte_aligned(16); /* outer IP (+UDP) header */
 	uint32_t tmpl_sum;	/* IPv4: sum of the template's fixed 16-bit words */
-	struct replay *rw;	/* inbound only */
+	uint64_t seq_limit;	/* last usable sequence number */
+	uint64_t soft_packets, hard_packets;
 	uint8_t n_sel;
+	bool one_worker;	/* n_ctr == 1: the only writer of seq (sa_seq_reserve) */
 
-	struct xform xf __rte_cache_aligned;
-
-	/* hot, shared between workers */
+	/* Line 1, hot and shared between workers: written once per run
+	 * (seq), or rarely (state, last_rx_tsc); with the run's other
+	 * per-SA reads, so that a run of either direction takes one line
+	 * here. With traffic spread over many SAs each line of an SA is a
+	 * miss per packet, hence the few lines (sa_prefetch). */
 	uint64_t seq __rte_cache_aligned; /* outbound: last sequence number used */
-	uint64_t bytes;			   /* lifetime taken by workers (sa_life) */
-	uint64_t packets;		   /* the same, inbound */
 	uint32_t state;
 	uint64_t last_rx_tsc;		   /* for DPD: last inbound packet */
+	struct ip_addr dst;		   /* outer destination: next hop, inbound check */
+	struct replay *rw;		   /* inbound only */
+
+	/* Line 2: outbound header template. */
+	uint8_t tmpl[SA_HDR_MAX] __rte_cache_aligned; /* outer IP (+UDP) header */
+
+	/* Colder: lifetime totals (sa_life_take, once per chunk) and the rest. */
+	uint64_t bytes __rte_cache_aligned; /* lifetime taken by workers (sa_life) */
+	uint64_t packets;		   /* the same, inbound */
+	uint64_t soft_bytes, hard_bytes;
+	struct ip_addr src;
+
+	/* Line 4 on: crypto header line, keys (sa_prefetch_keys). */
+	struct xform xf __rte_cache_aligned;
 
 	/* read-mostly, colder */
 	struct sa_sel sel[SA_TS_MAX] __rte_cache_aligned; /* inbound policy (RFC 4301 §5.2) */
@@ -105,10 +118,10 @@ static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inboun
 	const char *p = (const char *)sa;
 
 	rte_prefetch0(p);
-	rte_prefetch0(p + RTE_CACHE_LINE_SIZE);
-	rte_prefetch0(p + 2 * RTE_CACHE_LINE_SIZE);
-	rte_prefetch0(&sa->xf);
 	rte_prefetch0(&sa->seq);
+	if (!inbound)
+		rte_prefetch0(sa->tmpl);
+	rte_prefetch0(&sa->xf);
 	rte_prefetch0(&sa->ctr[worker]);
 	if (inbound)
 		rte_prefetch0(&sa->sel[0]);
