@@ -15,7 +15,8 @@
  *    packets (sa_seq_reserve), so two workers never use the same number;
  *    with a single worker, by a plain load and store.
  *  - Counters: per worker (no sharing, summed when read) for packets, bytes
- *    and drops; lifetime accounting uses the shared atomics.
+ *    and drops; lifetime is taken from the SA's shared totals in chunks
+ *    (sa_life_charge), so soft and hard limits are never reported late.
  *  - Layout: a packet reads as few lines of its SA as possible (with
  *    traffic spread over thousands of SAs each is a miss): the read-mostly
  *    fields every packet needs in line 0, the sequence state with the
