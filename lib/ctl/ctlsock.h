@@ -11,7 +11,8 @@
  *
  * Contract: root only (the socket is 0600 in a 0700 directory, and the
  * peer's credentials are checked); polled from the control loop without
- * blocking it for more than the client's one-line request.
+ * blocking it for more than the client's one-line request, and looking for
+ * a new client every 10 ms at most (however often it is called).
  */
 #include <stddef.h>
 
