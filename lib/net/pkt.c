@@ -12,7 +12,7 @@
 static void l4_ports(const uint8_t *l4, uint32_t avail, struct pkt_info *pi)
 {
 	if (!pi->first_frag) {
-		pi->sport = pi->dport = 0;
+		pi->ports = 0;
 		return;
 	}
 	pkt_ports(l4, avail, pi);

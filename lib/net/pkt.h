@@ -46,7 +46,13 @@ struct pkt_info {
 	uint16_t l3_len;   /* IP header incl. options / extension headers */
 	uint16_t l3_tot;   /* IP total length */
 	uint16_t nh_off;   /* offset in the L3 header of the byte naming proto */
-	uint16_t sport, dport; /* host order; 0 when absent */
+	/* Host order; 0 when absent. Written together as `ports` (one
+	 * store): the SPD key reads both with one 4-byte load, which two
+	 * 2-byte stores could not forward to (~15 cycles a packet). */
+	union {
+		struct { uint16_t sport, dport; };
+		uint32_t ports;
+	};
 };
 
 /* Host <-> network order of a 16-bit value, for the per-packet code:
@@ -87,32 +93,45 @@ static inline uint16_t ip4_hdr_sum20(const void *h)
 	return (uint16_t)s;
 }
 
+/* Both ports with one store (see struct pkt_info). */
+static inline void pkt_set_ports(struct pkt_info *pi, uint32_t sport,
+				 uint32_t dport)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	pi->ports = sport | dport << 16;
+#else
+	pi->ports = sport << 16 | dport;
+#endif
+}
+
 /* Ports (TCP, UDP, SCTP), or ICMP / ICMPv6 type and code, which take the
  * place of ports in selectors (RFC 4301 §4.4.1.1), of a packet's first
  * fragment; avail: bytes of the transport header present. */
 static inline void pkt_ports(const uint8_t *l4, uint32_t avail,
 			     struct pkt_info *pi)
 {
-	pi->sport = pi->dport = 0;
+	uint32_t sp = 0, dp = 0;
+
 	switch (pi->proto) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
 	case IPPROTO_SCTP:
 		if (likely(avail >= 4)) {
-			pi->sport = (uint16_t)(l4[0] << 8 | l4[1]);
-			pi->dport = (uint16_t)(l4[2] << 8 | l4[3]);
+			sp = (uint32_t)(l4[0] << 8 | l4[1]);
+			dp = (uint32_t)(l4[2] << 8 | l4[3]);
 		}
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		if (avail >= 2) {
-			pi->sport = l4[0];
-			pi->dport = l4[1];
+			sp = l4[0];
+			dp = l4[1];
 		}
 		break;
 	default:
 		break;
 	}
+	pkt_set_ports(pi, sp, dp);
 }
 
 /*
