@@ -130,6 +130,10 @@ static int cb_workers(const char *cmd, const char *params, struct rte_tel_data *
 		rte_tel_data_add_dict_u64(c, "busy_cycles", w->ctr.busy_cycles);
 		rte_tel_data_add_dict_u64(c, "fragments_in", w->ctr.frags_in);
 		rte_tel_data_add_dict_u64(c, "reassembled", w->ctr.reassembled);
+		/* outbound IPv4 SPD lookups answered by the decision cache, and
+		 * those that went to rte_acl (spd.h) */
+		rte_tel_data_add_dict_u64(c, "spd_cache_hits", w->spdc_out.hits);
+		rte_tel_data_add_dict_u64(c, "spd_cache_misses", w->spdc_out.misses);
 		rte_tel_data_add_dict_u64(c, "dropped", dropped);
 		snprintf(name, sizeof(name), "worker%u", i);
 		rte_tel_data_add_dict_container(d, name, c, 0);

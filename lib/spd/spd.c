@@ -304,46 +304,59 @@ static inline uint32_t cache_bucket(const struct spd_key4 *k)
 	return rte_hash_crc_8byte(b, rte_hash_crc_8byte(a, 0)) & (SPD_CACHE_BUCKETS - 1);
 }
 
-static inline bool key_equal(const struct spd_key4 *x, const struct spd_key4 *y)
-{
-	uint64_t a[2], b[2];
+/* The key's first word without the pad bytes, which hold an entry's result
+ * (little endian: proto is byte 0, the pad bytes 1-3, src bytes 4-7). */
+#define KEY_W0_MASK 0xffffffff000000ffull
+#define RES_MAX 0xffffffu
 
-	memcpy(a, x, 16);
-	memcpy(b, y, 16);
-	return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+static inline bool cacheable(const uint64_t k[2], uint32_t res)
+{
+	return res <= RES_MAX && (k[0] | k[1]) != 0;
 }
 
 static inline const struct spd_cache_ent *
-cache_find(const struct spd_cache *c, uint32_t bkt, const struct spd_key4 *k)
+cache_find(const struct spd_cache_bucket *b, const uint64_t k[2])
 {
-	const struct spd_cache_bucket *b = &c->b[bkt];
+	for (unsigned i = 0; i < SPD_CACHE_WAYS; i++) {
+		const struct spd_cache_ent *e = &b->way[i];
 
-	for (unsigned i = 0; i < 2; i++)
-		if (b->way[i].gen == c->gen && key_equal(&b->way[i].key, k))
-			return &b->way[i];
+		if ((((e->w[0] ^ k[0]) & KEY_W0_MASK) | (e->w[1] ^ k[1])) == 0)
+			return e;
+	}
 	return NULL;
 }
 
-/* A stale way if there is one, else the one not used last (way 1 moves
- * to way 0, so way 0 is always the most recent). */
-static inline void cache_insert(struct spd_cache *c, uint32_t bkt,
-				const struct spd_key4 *k, uint32_t res)
+static inline uint32_t ent_result(const struct spd_cache_ent *e)
 {
-	struct spd_cache_bucket *b = &c->b[bkt];
+	return (uint32_t)(e->w[0] >> 8) & RES_MAX;
+}
 
-	if (b->way[0].gen == c->gen)
-		b->way[1] = b->way[0];
-	b->way[0].key = *k;
-	b->way[0].res = res;
-	b->way[0].gen = c->gen;
+/* Way 0 is the newest; the oldest falls out. */
+static inline void cache_insert(struct spd_cache_bucket *b, const uint64_t k[2],
+				uint32_t res)
+{
+	memmove(&b->way[1], &b->way[0], (SPD_CACHE_WAYS - 1) * sizeof(b->way[0]));
+	b->way[0].w[0] = k[0] | (uint64_t)res << 8;
+	b->way[0].w[1] = k[1];
 }
 
 void spd_cache_reset(struct spd_cache *c)
 {
-	if (++c->gen == 0) {	/* wrapped: clear for real */
-		memset(c->b, 0, sizeof(c->b));
-		c->gen = 1;
-	}
+	c->cleared = 0;
+}
+
+/* One slice of the clearing after a reset; true when the table is clean. */
+static bool cache_clear_step(struct spd_cache *c)
+{
+	uint32_t n = SPD_CACHE_BUCKETS - c->cleared;
+
+	if (n == 0)
+		return true;
+	if (n > SPD_CACHE_CLEAR)
+		n = SPD_CACHE_CLEAR;
+	memset(&c->b[c->cleared], 0, n * sizeof(c->b[0]));
+	c->cleared += n;
+	return false;
 }
 
 /* Up to SPD_CACHE_CHUNK keys: hits from the cache, misses in one classify. */
@@ -359,10 +372,13 @@ static void cached_chunk(const struct spd *spd, struct spd_cache *c,
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(&c->b[bkt[i] = cache_bucket(keys[i])]);
 	for (unsigned i = 0; i < n; i++) {
-		const struct spd_cache_ent *e = cache_find(c, bkt[i], keys[i]);
+		const struct spd_cache_ent *e;
+		uint64_t k[2];
 
-		if (likely(e != NULL)) {
-			results[i] = e->res;
+		memcpy(k, keys[i], sizeof(k));
+		e = cache_find(&c->b[bkt[i]], k);
+		if (likely(e != NULL && (k[0] | k[1]) != 0)) {
+			results[i] = ent_result(e);
 			continue;
 		}
 		mi[m] = (uint8_t)i;
@@ -374,8 +390,14 @@ static void cached_chunk(const struct spd *spd, struct spd_cache *c,
 		return;
 	spd_classify4(spd, dir, mk, mr, m);
 	for (unsigned j = 0; j < m; j++) {
+		uint64_t k[2];
+
 		results[mi[j]] = mr[j];
-		cache_insert(c, bkt[mi[j]], mk[j], mr[j]);
+		memcpy(k, mk[j], sizeof(k));
+		/* a key twice among the misses is inserted twice: harmless,
+		 * the older copy ages out */
+		if (cacheable(k, mr[j]))
+			cache_insert(&c->b[bkt[mi[j]]], k, mr[j]);
 	}
 }
 
@@ -384,9 +406,17 @@ void spd_classify4_cached(const struct spd *spd, struct spd_cache *c,
 			  uint32_t results[], unsigned n)
 {
 	RTE_BUILD_BUG_ON(sizeof(struct spd_key4) != 16);
-	if (unlikely(c->gen == 0 || c->dir != dir)) {
+	RTE_BUILD_BUG_ON(sizeof(struct spd_cache_bucket) != 64);
+	RTE_BUILD_BUG_ON(offsetof(struct spd_key4, pad) != 1);
+	if (unlikely(!c->used || c->dir != dir)) {
+		c->used = true;
 		c->dir = dir;
 		spd_cache_reset(c);
+	}
+	if (unlikely(!cache_clear_step(c))) {
+		c->misses += n;
+		spd_classify4(spd, dir, keys, results, n);
+		return;
 	}
 	for (unsigned i = 0; i < n; i += SPD_CACHE_CHUNK)
 		cached_chunk(spd, c, dir, keys + i, results + i,
