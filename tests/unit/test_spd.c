@@ -393,15 +393,62 @@ static void cache_vs_direct(const struct spd *s, struct spd_rule *r, unsigned nr
 	CHECK_MSG(s2 != NULL, "%s", err);
 	if (s2 == NULL)
 		return;
+	/* The reset clears the table over the next calls: enough calls that
+	 * the cache is in use again, and none of the first SPD's entries
+	 * may answer for the second. */
 	spd_cache_reset(&c);
-	for (unsigned i = 0; i + 128 <= nk; i += 128) {
-		spd_classify4_cached(s2, &c, SA_DIR_OUT, kp + i % 256, got, 128);
-		spd_classify4(s2, SA_DIR_OUT, kp + i % 256, want2, 128);
+	for (unsigned call = 0; call < 4 * SPD_CACHE_BUCKETS / SPD_CACHE_CLEAR; call++) {
+		unsigned i = (call * 128) % (nk - 128);
+
+		spd_classify4_cached(s2, &c, SA_DIR_OUT, kp + i, got, 128);
+		spd_classify4(s2, SA_DIR_OUT, kp + i, want2, 128);
 		for (unsigned j = 0; j < 128; j++)
 			bad2 += got[j] != want2[j];
 	}
 	CHECK_MSG(bad2 == 0, "cache after reset: %u results differ", bad2);
+	CHECK_MSG(c.cleared == SPD_CACHE_BUCKETS, "cache not cleared after %u calls",
+		  4 * SPD_CACHE_BUCKETS / SPD_CACHE_CLEAR);
 	spd_free(s2);
+}
+
+/* What the cache must not keep: results too wide for an entry (SA ids of
+ * 2^22 and more) and the all-zero key, which looks like an empty entry.
+ * Both must come out right from every call, before and after the table is
+ * in use (the first calls after a reset bypass it). */
+static void cache_edges(void)
+{
+	static struct spd_cache c;
+	struct spd_rule r[3];
+	struct spd_key4 k[3];
+	const struct spd_key4 *kp[6];
+	uint32_t want[3] = { PROTECT((1u << 22) + 5), BYPASS, PROTECT(7) };
+	unsigned bad = 0;
+	struct spd *s;
+
+	r[0] = rule(SA_DIR_OUT, "10.0.0.0/8", "0.0.0.0/0", 0, 20, SPD_PROTECT, (1u << 22) + 5);
+	r[1] = rule(SA_DIR_OUT, "0.0.0.0/0", "0.0.0.0/0", 0, 1, SPD_BYPASS, 0);
+	r[2] = rule(SA_DIR_OUT, "192.0.2.0/24", "0.0.0.0/0", 0, 20, SPD_PROTECT, 7);
+	s = spd_build(r, 3, 0, err, sizeof(err));
+	CHECK_MSG(s != NULL, "%s", err);
+	if (s == NULL)
+		return;
+	memset(k, 0, sizeof(k));
+	inet_pton(AF_INET, "10.1.2.3", &k[0].src);	/* wide result */
+	/* k[1]: all zero, matches the bypass rule */
+	inet_pton(AF_INET, "192.0.2.9", &k[2].src);	/* cached normally */
+	k[2].proto = 17;
+	for (unsigned i = 0; i < 6; i++)
+		kp[i] = &k[i % 3];
+	for (unsigned call = 0; call < 2 * SPD_CACHE_BUCKETS / SPD_CACHE_CLEAR; call++) {
+		uint32_t got[6];
+
+		spd_classify4_cached(s, &c, SA_DIR_OUT, kp, got, 6);
+		for (unsigned i = 0; i < 6; i++)
+			bad += got[i] != want[i % 3];
+	}
+	CHECK_MSG(bad == 0, "cache edges: %u results wrong", bad);
+	CHECK_MSG(c.hits > 0, "cache edges: the ordinary key was never a hit");
+	spd_free(s);
 }
 
 static void random_vs_reference(void)
@@ -584,6 +631,7 @@ int main(void)
 	prefix_lengths(AF_INET6);
 	basics6();
 	random_vs_reference();
+	cache_edges();
 	large_spd();
 	rte_eal_cleanup();
 	return check_summary();
