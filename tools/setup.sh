@@ -12,6 +12,7 @@ pkgs=(build-essential meson ninja-build pkg-config
       python3 python3-scapy python3-cryptography python3-matplotlib
       iproute2 iputils-ping ethtool tcpdump procps kmod
       strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
+      libstrongswan-standard-plugins
       nftables)
 if [ "${SKIP_APT:-0}" != 1 ]; then
 	missing=()

@@ -57,6 +57,7 @@ say() { log "  $*"; }
 need=()
 for c in /usr/lib/ipsec/charon:strongswan-charon swanctl:strongswan-swanctl pki:strongswan-pki \
          /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so:libcharon-extra-plugins \
+         /usr/lib/ipsec/plugins/libstrongswan-openssl.so:libstrongswan-standard-plugins \
          ip:iproute2 ethtool:ethtool ping:iputils-ping socat:socat \
          /usr/lib/python3/dist-packages/scapy:python3-scapy; do
     command -v "${c%%:*}" >/dev/null || [ -e "${c%%:*}" ] || need+=("${c#*:}")

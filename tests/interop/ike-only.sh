@@ -45,6 +45,7 @@ bad() { log "  FAIL: $*"; CASE_OK=0; }
 need=()
 for c in /usr/lib/ipsec/charon:strongswan-charon swanctl:strongswan-swanctl pki:strongswan-pki \
          /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so:libcharon-extra-plugins \
+         /usr/lib/ipsec/plugins/libstrongswan-openssl.so:libstrongswan-standard-plugins \
          tcpdump:tcpdump ip:iproute2 ethtool:ethtool gcc:gcc \
          /usr/include/libconfig.h:libconfig-dev /usr/include/openssl/evp.h:libssl-dev \
          /usr/lib/python3/dist-packages/scapy:python3-scapy; do
