@@ -52,21 +52,10 @@ void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev)
 		__atomic_fetch_and(&sa->state, ~bit, __ATOMIC_RELAXED); /* retry later */
 }
 
-/* The Ethernet header for port p and next-hop MAC (mac_state word of
- * neigh.h: the MAC in its low 48 bits, wire order). */
-static inline void l2_hdr(struct rte_ether_hdr *e, const struct dp_port *p,
-			  uint64_t mac_state, uint8_t af)
-{
-	memcpy(&e->dst_addr, &mac_state, 6); /* little endian: bytes 0..5 */
-	e->src_addr = p->mac;
-	e->ether_type = rte_cpu_to_be_16(af == AF_INET ? RTE_ETHER_TYPE_IPV4
-						       : RTE_ETHER_TYPE_IPV6);
-}
-
 static void l2_write(struct rte_mbuf *m, const struct dp_port *p,
 		     uint64_t mac_state, uint8_t af)
 {
-	l2_hdr(rte_pktmbuf_mtod(m, struct rte_ether_hdr *), p, mac_state, af);
+	wk_l2_hdr(rte_pktmbuf_mtod(m, struct rte_ether_hdr *), p, mac_state, af);
 	m->port = p->port_id;
 }
 
@@ -155,32 +144,6 @@ static int egress(struct worker *w, const uint8_t *dst, uint8_t af,
 	return 0;
 }
 
-/* The next hop's MAC as neigh.h publishes it, 0 when unresolved. */
-static inline uint64_t neigh_word(const uint64_t *mac_state)
-{
-	uint64_t v;
-
-	if (mac_state == NULL)
-		return 0;
-	v = __atomic_load_n(mac_state, __ATOMIC_ACQUIRE);
-	return v & NEIGH_VALID ? v : 0;
-}
-
-int wk_l2_resolve(struct worker *w, uint8_t af, const uint8_t *dst,
-		  uint16_t *port, struct rte_ether_hdr *eth)
-{
-	const uint64_t *ms;
-	uint64_t mac;
-
-	if (egress(w, dst, af, port, &ms) == -2)
-		return -2;
-	mac = neigh_word(ms);
-	if (mac == 0)
-		return -1;
-	l2_hdr(eth, &g_dp->port[*port], mac, af);
-	return 0;
-}
-
 void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer)
 {
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN);
@@ -192,7 +155,7 @@ void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer)
 		wk_drop(w, m, DROP_no_route);
 		return;
 	}
-	mac = neigh_word(ms);
+	mac = wk_neigh_word(ms);
 	if (unlikely(mac == 0)) {
 		wk_punt(w, m, PUNT_RESOLVE, port);
 		return;

@@ -51,12 +51,28 @@ void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev);
  * RFC 8200 §5 allows the source to). */
 void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer);
 
-/* What wk_fwd would do for packets to dst (af, 4 or 16 bytes in network
- * order), resolved once for a run of them: 0 with the egress port (index)
- * and the Ethernet header to write; -1 when the next hop is not resolved
- * yet (*port set) and -2 without a route: then wk_fwd decides per packet. */
-int wk_l2_resolve(struct worker *w, uint8_t af, const uint8_t *dst,
-		  uint16_t *port, struct rte_ether_hdr *eth);
+/* The next hop's MAC as neigh.h publishes it in its slot, 0 when
+ * unresolved (or no slot). */
+static inline uint64_t wk_neigh_word(const uint64_t *mac_state)
+{
+	uint64_t v;
+
+	if (mac_state == NULL)
+		return 0;
+	v = __atomic_load_n(mac_state, __ATOMIC_ACQUIRE);
+	return v & NEIGH_VALID ? v : 0;
+}
+
+/* The Ethernet header for port p and next-hop MAC (mac_state word of
+ * neigh.h: the MAC in its low 48 bits, wire order). */
+static inline void wk_l2_hdr(struct rte_ether_hdr *e, const struct dp_port *p,
+			     uint64_t mac_state, uint8_t af)
+{
+	memcpy(&e->dst_addr, &mac_state, 6); /* little endian: bytes 0..5 */
+	e->src_addr = p->mac;
+	e->ether_type = rte_cpu_to_be_16(af == AF_INET ? RTE_ETHER_TYPE_IPV4
+						       : RTE_ETHER_TYPE_IPV6);
+}
 
 /* Stages, each for a burst from one port. */
 void wk_lan_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,

@@ -68,22 +68,24 @@ static uint16_t packet_dst_mtu(struct rte_mbuf *m, const struct pkt_info *pi)
 	return egress_mtu(&d);
 }
 
-/* Tunnel mode: all packets of the run go to the SA's peer, so its next hop
- * (and Ethernet header) is looked up once. Transport mode: per packet. */
-static void run_egress(struct worker *w, const struct sa *sa,
-		       struct ob_egress *eg)
+/* Tunnel mode: all packets of the run go to the SA's peer, whose route and
+ * neighbour slot the SA was bound to when it was installed (sa.h): only
+ * the MAC is read here, once per run. Transport mode: per packet. */
+static void run_egress(const struct sa *sa, struct ob_egress *eg)
 {
-	int rc;
+	uint64_t mac;
 
 	eg->direct = false;
 	eg->mtu = 0;
 	if (sa->mode != SA_MODE_TUNNEL)
 		return;
-	rc = wk_l2_resolve(w, sa->outer_af, sa->dst.b, &eg->port, &eg->eth);
-	if (rc == -2)
+	eg->mtu = sa->eg_mtu;
+	mac = wk_neigh_word(sa->eg_mac);
+	if (mac == 0)		/* unresolved (or no slot): wk_fwd() per packet */
 		return;
-	eg->mtu = g_dp->port[eg->port].mtu;
-	eg->direct = rc == 0;
+	eg->port = sa->eg_port;
+	eg->direct = true;
+	wk_l2_hdr(&eg->eth, &g_dp->port[eg->port], mac, sa->outer_af);
 }
 
 /* Too big after encapsulation and not allowed to fragment (DF, or IPv6
@@ -164,7 +166,7 @@ static unsigned run_filter(struct worker *w, struct esp_item *it, unsigned k,
 	const struct sa *sa = it[0].sa;
 	bool tunnel = sa->mode == SA_MODE_TUNNEL;
 	/* in tunnel mode the largest inner packet depends on the SA only */
-	uint32_t tmax = tunnel && eg->mtu ? esp_outb_max_len(sa, &it[0].pi, eg->mtu) : 0;
+	uint32_t tmax = tunnel ? sa->eg_max_inner : 0;
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < k; i++) {
@@ -283,7 +285,7 @@ static unsigned run_encap(struct worker *w, struct esp_item *it, unsigned k)
 	uint8_t ivs[DP_BURST_MAX][16];
 	unsigned n, sent = 0;
 
-	run_egress(w, sa, &eg);
+	run_egress(sa, &eg);
 	/* Packets that cannot go leave before sequence numbers are reserved,
 	 * so that the SA's numbers stay contiguous. */
 	n = k = run_filter(w, it, k, &eg);

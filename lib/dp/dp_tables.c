@@ -10,6 +10,7 @@
 #include <rte_malloc.h>
 #include <rte_pause.h>
 
+#include "esp/esp.h"
 #include "util/log.h"
 
 enum { DF_SA, DF_SPD };
@@ -110,6 +111,33 @@ static int alloc_id(uint32_t *id)
 	return -ENOSPC;
 }
 
+/*
+ * Outbound tunnel mode: every packet of the SA goes to its peer, so the
+ * route, the egress port's MTU, the largest inner packet that fits it and
+ * the next hop's neighbour slot are found here once instead of per run
+ * (sa.h). The slot is created when the next hop is on-link and new, as the
+ * first packet's resolution would; when the table is full the SA is left
+ * unbound and its packets are resolved one by one (wk_fwd).
+ */
+static void bind_egress(struct dp *dp, struct sa *sa)
+{
+	const struct nexthop *nh;
+	int slot;
+
+	if (sa->dir != SA_DIR_OUT || sa->mode != SA_MODE_TUNNEL)
+		return;
+	nh = route_lookup(dp->rt, &sa->dst);
+	if (nh == NULL)
+		return;		/* eg_mtu 0: dropped as unroutable */
+	sa->eg_port = nh->port;
+	sa->eg_mtu = dp->port[nh->port].mtu;
+	sa->eg_max_inner = (uint16_t)RTE_MIN(esp_outb_max_len(sa, NULL, sa->eg_mtu),
+					     (uint32_t)UINT16_MAX);
+	slot = nh->has_via ? nh->neigh : neigh_get(dp->nt, &sa->dst, nh->port);
+	if (slot >= 0)
+		sa->eg_mac = &neigh_at(dp->nt, (unsigned)slot)->mac_state;
+}
+
 int dp_sa_add(struct dp *dp, const struct sa_params *p, uint32_t *id,
 	      char *err, size_t errlen)
 {
@@ -123,6 +151,7 @@ int dp_sa_add(struct dp *dp, const struct sa_params *p, uint32_t *id,
 	sa = sa_create(p, *id, dp->n_workers, dp->ctl_mb, SOCKET_ID_ANY, err, errlen);
 	if (sa == NULL)
 		return -EINVAL;
+	bind_egress(dp, sa);
 	dp_tables_lock();
 	T.reg[*id] = sa;
 	dp_tables_unlock();

@@ -49,7 +49,8 @@ static inline void esp_outb_finish(const struct sa *sa, struct rte_mbuf *m)
 uint32_t esp_outb_overhead(const struct sa *sa, const struct pkt_info *pi);
 /* The largest IP packet like pi (same header length in transport mode) that
  * still fits mtu once encapsulated: padding to the cipher block counted
- * (the MTU reported in ICMP too-big, RFC 4301 §8.2); 0 if none fits. */
+ * (the MTU reported in ICMP too-big, RFC 4301 §8.2); 0 if none fits. In
+ * tunnel mode it depends on the SA alone, and pi may be NULL. */
 uint32_t esp_outb_max_len(const struct sa *sa, const struct pkt_info *pi,
 			  uint32_t mtu);
 

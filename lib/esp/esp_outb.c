@@ -32,7 +32,7 @@ uint32_t esp_outb_overhead(const struct sa *sa, const struct pkt_info *pi)
 uint32_t esp_outb_max_len(const struct sa *sa, const struct pkt_info *pi,
 			  uint32_t mtu)
 {
-	uint32_t keep = pi->l3_tot - padded_part(sa, pi);
+	uint32_t keep = sa->mode == SA_MODE_TUNNEL ? 0 : pi->l3_tot - padded_part(sa, pi);
 	uint32_t fixed = keep + sa->hdr_len + sa->xf.icv_len;
 
 	if (mtu < fixed + sa->xf.block)

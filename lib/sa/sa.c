@@ -158,7 +158,7 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 
 	/* the per-packet lines of sa.h's layout stay what sa_prefetch fetches */
 	RTE_BUILD_BUG_ON(offsetof(struct sa, one_worker) >= RTE_CACHE_LINE_SIZE);
-	RTE_BUILD_BUG_ON(offsetof(struct sa, rw) + sizeof(void *) >
+	RTE_BUILD_BUG_ON(offsetof(struct sa, eg_max_inner) + sizeof(uint16_t) >
 			 offsetof(struct sa, seq) + RTE_CACHE_LINE_SIZE);
 
 	if (p->alg == NULL || p->proto != SA_PROTO_ESP) {

@@ -81,10 +81,18 @@ struct sa {
 	 * here. With traffic spread over many SAs each line of an SA is a
 	 * miss per packet, hence the few lines (sa_prefetch). */
 	uint64_t seq __rte_cache_aligned; /* outbound: last sequence number used */
-	uint32_t state;
 	uint64_t last_rx_tsc;		   /* for DPD: last inbound packet */
-	struct ip_addr dst;		   /* outer destination: next hop, inbound check */
 	struct replay *rw;		   /* inbound only */
+	/* Outbound tunnel mode: where the packets go, bound when the SA is
+	 * installed (dp_tables.c). Routes do not change while the gateway
+	 * runs and neighbour slots are never reused, so per run only the
+	 * next hop's MAC is read from its slot. */
+	const uint64_t *eg_mac;		   /* &neighbour.mac_state; NULL: per packet */
+	struct ip_addr dst;		   /* outer destination: next hop, inbound check */
+	uint32_t state;
+	uint16_t eg_port;		   /* port index */
+	uint16_t eg_mtu;		   /* of that port; 0: no route */
+	uint16_t eg_max_inner;		   /* largest inner packet that fits */
 
 	/* Line 2: outbound header template. */
 	uint8_t tmpl[SA_HDR_MAX] __rte_cache_aligned; /* outer IP (+UDP) header */
