@@ -185,6 +185,7 @@ struct dp {
 	volatile bool stop;
 	bool running;			/* workers launched: talk through rings */
 	uint64_t tsc_hz;
+	uint64_t tsc_ms;		/* TSC ticks per millisecond */
 	IMB_MGR *ctl_mb;		/* control lcore's, for key expansion */
 };
 

@@ -173,7 +173,7 @@ static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
 		wk_sa_event(w, sa, SA_EV_SOFT);
 	/* For dead peer detection, seconds matter: a store every run would
 	 * bounce this shared line between workers. */
-	if (w->now - __atomic_load_n(&sa->last_rx_tsc, __ATOMIC_RELAXED) > g_dp->tsc_hz / 1000)
+	if (w->now - __atomic_load_n(&sa->last_rx_tsc, __ATOMIC_RELAXED) > g_dp->tsc_ms)
 		__atomic_store_n(&sa->last_rx_tsc, w->now, __ATOMIC_RELAXED);
 }
 
@@ -211,7 +211,7 @@ static unsigned ib_finish_run(struct worker *w, struct esp_item *it, unsigned k)
 	esp_inb_commit(sa, seq, verdict, k);
 	for (unsigned i = 0; i < k; i++) {
 		struct esp_item *x = &it[i];
-		int rc = verdict[i];
+		int rc = esp_inb_verdict(verdict[i]);
 
 		if (rc == 0)
 			rc = esp_inb_strip(sa, x->m, &x->pi, x->esp_off, x->pay_len);

@@ -62,10 +62,15 @@ int esp_inb_locate(const struct sa *sa, struct rte_mbuf *m,
 int esp_inb_decap(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
 		  uint32_t esp_off, uint32_t pay_len, uint64_t seq);
 /* esp_inb_decap() in two steps, for a run of packets of one SA: the replay
- * commit of all of them at once (replay_commit_n: verdict[i] 0 = authentic,
- * becomes 0 or a replay drop reason; others are left alone), then
- * esp_inb_strip() for each packet whose verdict stayed 0. */
+ * commit of all of them at once (replay_commit_n: verdict[i] 0 = authentic;
+ * a drop reason, > 0, is left alone), then esp_inb_strip() for each packet
+ * whose esp_inb_verdict() is 0. */
 void esp_inb_commit(struct sa *sa, const uint64_t *seq, int *verdict, unsigned n);
+/* A verdict after esp_inb_commit(): 0 or a drop reason. */
+static inline int esp_inb_verdict(int v)
+{
+	return v >= 0 ? v : v == REPLAY_DUP ? DROP_replay : DROP_replay_old;
+}
 int esp_inb_strip(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
 		  uint32_t esp_off, uint32_t pay_len);
 

@@ -28,7 +28,7 @@ int esp_inb_locate(const struct sa *sa, struct rte_mbuf *m,
 	memcpy(&seq_lo, esp + 4, 4);
 	rc = replay_check(sa->rw, rte_be_to_cpu_32(seq_lo), seq);
 	if (rc != REPLAY_OK)
-		return rc == REPLAY_DUP ? DROP_replay : DROP_replay_old;
+		return esp_inb_verdict(rc);
 	*pay_len = len;
 	(void)pi;
 	return 0;
@@ -144,35 +144,22 @@ static int decap_transport(struct rte_mbuf *m, const struct pkt_info *pi,
 	return 0;
 }
 
-static inline int replay_drop(int rc)
-{
-	return rc == REPLAY_OK ? 0 : rc == REPLAY_DUP ? DROP_replay : DROP_replay_old;
-}
-
 int esp_inb_decap(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
 		  uint32_t esp_off, uint32_t pay_len, uint64_t seq)
 {
 	/* Commit only now that the ICV verified (RFC 4303 §3.4.3). */
-	int rc = replay_drop(replay_commit(sa->rw, seq));
+	int rc = esp_inb_verdict(replay_commit(sa->rw, seq));
 
 	return rc ? rc : esp_inb_strip(sa, m, pi, esp_off, pay_len);
 }
 
 void esp_inb_commit(struct sa *sa, const uint64_t *seq, int *verdict, unsigned n)
 {
-	enum { CHUNK = 64 };
-	int rc[CHUNK];
-
-	for (unsigned i = 0; i < n; i += CHUNK) {
-		unsigned k = n - i < CHUNK ? n - i : CHUNK;
-
-		for (unsigned j = 0; j < k; j++)	/* not authentic: skipped */
-			rc[j] = verdict[i + j] == 0 ? REPLAY_OK : REPLAY_DUP;
-		replay_commit_n(sa->rw, seq + i, rc, k);
-		for (unsigned j = 0; j < k; j++)
-			if (verdict[i + j] == 0)
-				verdict[i + j] = replay_drop(rc[j]);
-	}
+	/* REPLAY_OK is 0 and drop reasons are positive: replay_commit_n()
+	 * skips the packets already refused and writes its (negative)
+	 * verdicts over the others, which esp_inb_verdict() maps. */
+	RTE_BUILD_BUG_ON(REPLAY_OK != 0 || REPLAY_DUP >= 0 || REPLAY_OLD >= 0);
+	replay_commit_n(sa->rw, seq, verdict, n);
 }
 
 int esp_inb_strip(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
