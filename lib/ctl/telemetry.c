@@ -219,8 +219,7 @@ static int cb_sa(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "esn", sa->p.esn);
 	rte_tel_data_add_dict_int(d, "udp_encap", sa->encap);
 	rte_tel_data_add_dict_u64(d, "replay_window", sa->p.replay_window);
-	rte_tel_data_add_dict_u64(d, "seq", sa->dir == SA_DIR_OUT ? sa->seq
-				  : (sa->rw ? sa->rw->top : 0));
+	rte_tel_data_add_dict_u64(d, "seq", sa->dir == SA_DIR_OUT ? sa->seq : sa->rw.top);
 	rte_tel_data_add_dict_u64(d, "packets", c.packets);
 	rte_tel_data_add_dict_u64(d, "bytes", c.bytes);
 	rte_tel_data_add_dict_string(d, "state", sa->state & SA_ST_DEAD ? "expired" :

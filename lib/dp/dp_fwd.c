@@ -43,8 +43,11 @@ void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev)
 	uint32_t bit = ev == SA_EV_SOFT ? SA_ST_SOFT_RAISED : SA_ST_HARD_RAISED;
 	uint64_t e = SA_EVENT(sa->id, ev);
 
-	/* Raise each event once, whichever worker sees it first. */
-	if (__atomic_fetch_or(&sa->state, bit, __ATOMIC_RELAXED) & bit)
+	/* Raise each event once, whichever worker sees it first. Every run
+	 * after the soft limit asks again until the SA is replaced: a load
+	 * first, so that they do not all write the SA's read-mostly line. */
+	if ((__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & bit) ||
+	    (__atomic_fetch_or(&sa->state, bit, __ATOMIC_RELAXED) & bit))
 		return;
 	if (ev == SA_EV_HARD)
 		__atomic_fetch_or(&sa->state, SA_ST_DEAD, __ATOMIC_RELAXED);

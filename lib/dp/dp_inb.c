@@ -42,11 +42,15 @@ static bool outer_fits(const struct sa *sa, struct rte_mbuf *m,
 	const uint8_t *l3 = pkt_l3(m, pi);
 	bool encap = esp_off != (uint32_t)pi->l2_len + pi->l3_len;
 
+	uint32_t d4;
+
 	if (sa->outer_af != pi->af || encap != !!sa->encap)
 		return false;
-	if (pi->af == AF_INET)
-		return ((const struct rte_ipv4_hdr *)l3)->dst_addr == sa->dst.v4;
-	return memcmp(((const struct rte_ipv6_hdr *)l3)->dst_addr, sa->dst.b, 16) == 0;
+	if (pi->af == AF_INET) {
+		memcpy(&d4, sa->outer_dst, 4);
+		return ((const struct rte_ipv4_hdr *)l3)->dst_addr == d4;
+	}
+	return memcmp(((const struct rte_ipv6_hdr *)l3)->dst_addr, sa->outer_dst, 16) == 0;
 }
 
 static inline uint32_t esp_spi(const struct esp_item *it)
@@ -57,15 +61,40 @@ static inline uint32_t esp_spi(const struct esp_item *it)
 	return spi;
 }
 
-/* SPI lookup for the whole list: slots fetched first, then read. */
-static void spi_lookup(struct worker *w, struct esp_item *it, unsigned n)
+/*
+ * How far ahead (in packets) the SAD slot, then the SA's lines, then its
+ * keys are fetched: with traffic spread over thousands of SAs each is a
+ * miss, and each needs the one before it to have arrived (the slot gives
+ * the SA, the SA's line 0 locates its keys). They are requested while the
+ * packets before are decrypted, a few at a time.
+ */
+#define IB_AHEAD_SLOT 9
+#define IB_AHEAD_SA 6
+#define IB_AHEAD_KEYS 3
+
+struct ib_fetch {
+	unsigned slot, sa, keys;	/* the next packets for each step */
+};
+
+/* Fetch for the packets before `upto` (exclusive): every slot, the SA's
+ * lines and keys once per run of an SA. Sets it[].sa as it goes. */
+static inline void ib_fetch(struct worker *w, struct esp_item *it, unsigned n,
+			    struct ib_fetch *f, unsigned upto)
 {
-	for (unsigned i = 0; i < n; i++)
-		sad_prefetch(w->sad, esp_spi(&it[i]));
-	for (unsigned i = 0; i < n; i++) {
-		it[i].sa = sad_lookup(w->sad, esp_spi(&it[i]));
-		if (it[i].sa != NULL && (i == 0 || it[i].sa != it[i - 1].sa))
-			sa_prefetch(it[i].sa, w->id, true);	/* once per run */
+	for (; f->slot < n && f->slot < upto + IB_AHEAD_SLOT; f->slot++)
+		sad_prefetch(w->sad, esp_spi(&it[f->slot]));
+	for (; f->sa < n && f->sa < upto + IB_AHEAD_SA; f->sa++) {
+		struct sa *sa = sad_lookup(w->sad, esp_spi(&it[f->sa]));
+
+		it[f->sa].sa = sa;
+		if (sa != NULL && (f->sa == 0 || sa != it[f->sa - 1].sa))
+			sa_prefetch(sa, w->id, true);
+	}
+	for (; f->keys < n && f->keys < upto + IB_AHEAD_KEYS; f->keys++) {
+		struct sa *sa = it[f->keys].sa;
+
+		if (sa != NULL && (f->keys == 0 || sa != it[f->keys - 1].sa))
+			sa_prefetch_keys(sa, true);
 	}
 }
 
@@ -249,19 +278,12 @@ static unsigned ib_finish(struct worker *w, struct esp_item *it, unsigned n)
 	return done;
 }
 
-/* How far ahead (in packets) the keys of an SA are fetched. */
-#define IB_PREFETCH_AHEAD 3
-
 static unsigned ib_esp(struct worker *w, struct esp_item *it, unsigned n)
 {
-	spi_lookup(w, it, n);
-	for (unsigned i = 0; i < n; i++) {
-		unsigned a = i + IB_PREFETCH_AHEAD;
+	struct ib_fetch f = { 0, 0, 0 };
 
-		/* keys of a later packet's SA (its header is cached by now),
-		 * once per run */
-		if (a < n && it[a].sa != NULL && it[a].sa != it[a - 1].sa)
-			sa_prefetch_keys(it[a].sa, true);
+	for (unsigned i = 0; i < n; i++) {
+		ib_fetch(w, it, n, &f, i + 1);
 		if (!ib_start(w, &it[i]))
 			it[i].m = NULL; /* consumed; jobs point into items, so no compaction */
 	}

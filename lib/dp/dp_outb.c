@@ -115,7 +115,7 @@ static bool mtu_ok(struct worker *w, struct esp_item *it, uint16_t mtu,
 static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
 			  unsigned *kp)
 {
-	uint64_t first, bytes = 0;
+	uint64_t first, last, bytes = 0;
 	unsigned ev;
 	uint64_t used = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
 	unsigned k = *kp;
@@ -123,8 +123,9 @@ static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
 	*kp = 0;
 	if (unlikely(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD))
 		return 0;
-	if (unlikely(used + k > sa->seq_limit)) { /* this run exhausts the SA */
-		wk_sa_event(w, sa, SA_EV_HARD);
+	/* seq_check is the least packet limit: below it nothing to check */
+	if (unlikely(used + k > sa->seq_check) && used + k > sa->seq_limit) {
+		wk_sa_event(w, sa, SA_EV_HARD); /* this run exhausts the SA */
 		k = used >= sa->seq_limit ? 0 : (unsigned)(sa->seq_limit - used);
 	}
 	first = k ? sa_seq_reserve(sa, k) : 0;
@@ -139,7 +140,8 @@ static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
 		wk_sa_event(w, sa, SA_EV_HARD);
 		return 0;
 	}
-	if (unlikely(ev || first + k - 1 >= sa->soft_packets))
+	last = first + k - 1;
+	if (unlikely(ev) || unlikely(last > sa->seq_check && last >= sa->soft_packets))
 		wk_sa_event(w, sa, SA_EV_SOFT);
 	*kp = k;
 	return first;
@@ -328,12 +330,36 @@ static unsigned run_encap(struct worker *w, struct esp_item *it, unsigned k)
 	return sent;
 }
 
-/* How far ahead (in packets) the keys of an SA are fetched. */
-#define OB_PREFETCH_AHEAD 3
+/*
+ * How far ahead (in packets) an SA's lines and then its keys are fetched.
+ * With traffic spread over thousands of SAs every packet's SA is a miss,
+ * to L3 or memory: the lines are requested while the packets before are
+ * encrypted (~100-400 cycles each), as many at a time as the core can have
+ * in flight; the keys once the line that locates them has arrived.
+ */
+#define OB_AHEAD_SA 6
+#define OB_AHEAD_KEYS 3
+
+struct ob_fetch {
+	unsigned sa, keys;	/* the next packets whose SA lines / keys to fetch */
+};
+
+/* Fetch for the packets up to `upto` (exclusive), once per run of an SA. */
+static inline void ob_fetch(struct worker *w, struct esp_item *it, unsigned n,
+			    struct ob_fetch *f, unsigned upto)
+{
+	for (; f->sa < n && f->sa < upto + OB_AHEAD_SA; f->sa++)
+		if (f->sa == 0 || it[f->sa].sa != it[f->sa - 1].sa)
+			sa_prefetch(it[f->sa].sa, w->id, false);
+	for (; f->keys < n && f->keys < upto + OB_AHEAD_KEYS; f->keys++)
+		if (f->keys == 0 || it[f->keys].sa != it[f->keys - 1].sa)
+			sa_prefetch_keys(it[f->keys].sa, false);
+}
 
 /* Returns how many packets were encrypted and handed on. */
 static unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
+	struct ob_fetch f = { 0, 0 };
 	unsigned i = 0, sent = 0;
 
 	while (i < n) {
@@ -341,9 +367,7 @@ static unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 
 		while (i + k < n && it[i + k].sa == it[i].sa)
 			k++;
-		/* keys of a later run's SA (its header is cached by now) */
-		if (i + k + OB_PREFETCH_AHEAD < n)
-			sa_prefetch_keys(it[i + k + OB_PREFETCH_AHEAD].sa, false);
+		ob_fetch(w, it, n, &f, i + k);
 		sent += run_encap(w, &it[i], k);
 		i += k;
 	}
@@ -380,9 +404,7 @@ static inline void dispatch(struct worker *w, struct rte_mbuf *m,
 			wk_drop(w, m, DROP_no_sa);
 			return;
 		}
-		if (*ni == 0 || w->items[*ni - 1].sa != sa) /* once per run */
-			sa_prefetch(sa, w->id, false);
-		it = &w->items[(*ni)++];
+		it = &w->items[(*ni)++];	/* its lines are fetched in ob_crypto */
 		it->m = m;
 		it->sa = sa;
 		it->pi = *pi;

@@ -26,7 +26,7 @@ int esp_inb_locate(const struct sa *sa, struct rte_mbuf *m,
 		return DROP_malformed;
 	esp = rte_pktmbuf_mtod_offset(m, const uint8_t *, esp_off);
 	memcpy(&seq_lo, esp + 4, 4);
-	rc = replay_check(sa->rw, rte_be_to_cpu_32(seq_lo), seq);
+	rc = replay_check(&sa->rw, rte_be_to_cpu_32(seq_lo), seq);
 	if (rc != REPLAY_OK)
 		return esp_inb_verdict(rc);
 	*pay_len = len;
@@ -148,7 +148,7 @@ int esp_inb_decap(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,
 		  uint32_t esp_off, uint32_t pay_len, uint64_t seq)
 {
 	/* Commit only now that the ICV verified (RFC 4303 §3.4.3). */
-	int rc = esp_inb_verdict(replay_commit(sa->rw, seq));
+	int rc = esp_inb_verdict(replay_commit(&sa->rw, seq));
 
 	return rc ? rc : esp_inb_strip(sa, m, pi, esp_off, pay_len);
 }
@@ -159,7 +159,7 @@ void esp_inb_commit(struct sa *sa, const uint64_t *seq, int *verdict, unsigned n
 	 * skips the packets already refused and writes its (negative)
 	 * verdicts over the others, which esp_inb_verdict() maps. */
 	RTE_BUILD_BUG_ON(REPLAY_OK != 0 || REPLAY_DUP >= 0 || REPLAY_OLD >= 0);
-	replay_commit_n(sa->rw, seq, verdict, n);
+	replay_commit_n(&sa->rw, seq, verdict, n);
 }
 
 int esp_inb_strip(struct sa *sa, struct rte_mbuf *m, const struct pkt_info *pi,

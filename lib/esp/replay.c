@@ -13,19 +13,20 @@ static uint32_t nwords(uint32_t win)
 	return rte_align32pow2(win / 64 + 3);
 }
 
-size_t replay_size(uint32_t win)
+size_t replay_words_size(uint32_t win)
 {
-	return sizeof(struct replay) + nwords(win) * sizeof(struct replay_word);
+	return win ? nwords(win) * sizeof(struct replay_word) : 0;
 }
 
-void replay_init(struct replay *r, uint32_t win, bool esn)
+void replay_init(struct replay *r, uint32_t win, bool esn, struct replay_word *w)
 {
-	uint32_t n = nwords(win);
-
-	memset(r, 0, sizeof(*r) + n * sizeof(struct replay_word));
+	memset(r, 0, sizeof(*r));
 	r->win = win;
-	r->mask = n - 1;
+	r->mask = nwords(win) - 1;
 	r->esn = esn;
+	r->w = w;
+	if (w != NULL)
+		memset(w, 0, replay_words_size(win));
 }
 
 /*

@@ -34,17 +34,20 @@ struct replay_word {
 	uint64_t bits;
 } __attribute__((aligned(16)));
 
+/* The state every packet reads, 32 bytes (the SA keeps it in a line it
+ * reads anyway); the bitmap words apart, touched only with a window. */
 struct replay {
 	uint64_t top;	   /* highest authenticated sequence number */
 	uint32_t win;	   /* window size in packets, 0 = off */
 	uint32_t mask;	   /* number of words - 1 (power of two) */
 	bool esn;
-	struct replay_word w[];
+	struct replay_word *w;
 };
 
-/* Bytes needed for a window of `win` packets. */
-size_t replay_size(uint32_t win);
-void replay_init(struct replay *r, uint32_t win, bool esn);
+/* Bytes of bitmap words a window of `win` packets needs (0 for none). */
+size_t replay_words_size(uint32_t win);
+/* w: replay_words_size(win) bytes, 16-byte aligned (NULL when win is 0). */
+void replay_init(struct replay *r, uint32_t win, bool esn, struct replay_word *w);
 /* Check seq_lo (host order, as carried in the ESP header). On success
  * *seq gets the full sequence number. */
 int replay_check(const struct replay *r, uint32_t seq_lo, uint64_t *seq);

@@ -22,7 +22,7 @@ static void hmac_pads(struct xform *x, IMB_MGR *mb, const uint8_t *key,
 
 	for (int pass = 0; pass < 2; pass++) {
 		uint8_t pad = pass == 0 ? 0x36 : 0x5c;
-		uint8_t *out = pass == 0 ? x->ipad : x->opad;
+		uint8_t *out = pass == 0 ? x->k->ipad : x->k->opad;
 
 		memset(blk, pad, bs);
 		for (unsigned i = 0; i < len; i++)
@@ -53,9 +53,9 @@ static IMB_HASH_ALG integ_to_imb(enum alg_integ i)
 static void aes_expand(struct xform *x, IMB_MGR *mb, const uint8_t *key)
 {
 	if (x->key_bytes == 16)
-		IMB_AES_KEYEXP_128(mb, key, x->k.aes.enc, x->k.aes.dec);
+		IMB_AES_KEYEXP_128(mb, key, x->k->aes.enc, x->k->aes.dec);
 	else
-		IMB_AES_KEYEXP_256(mb, key, x->k.aes.enc, x->k.aes.dec);
+		IMB_AES_KEYEXP_256(mb, key, x->k->aes.enc, x->k->aes.dec);
 }
 
 static int cipher_init(struct xform *x, IMB_MGR *mb, const uint8_t *key)
@@ -67,14 +67,14 @@ static int cipher_init(struct xform *x, IMB_MGR *mb, const uint8_t *key)
 		x->cipher = IMB_CIPHER_GCM;
 		x->hash = IMB_AUTH_AES_GMAC;
 		if (a->key_len == 16)
-			IMB_AES128_GCM_PRE(mb, key, &x->k.gcm);
+			IMB_AES128_GCM_PRE(mb, key, &x->k->gcm);
 		else
-			IMB_AES256_GCM_PRE(mb, key, &x->k.gcm);
+			IMB_AES256_GCM_PRE(mb, key, &x->k->gcm);
 		return 0;
 	case ALG_CIPHER_CHACHA20_POLY1305:
 		x->cipher = IMB_CIPHER_CHACHA20_POLY1305;
 		x->hash = IMB_AUTH_CHACHA20_POLY1305;
-		memcpy(x->k.chacha, key, 32);
+		memcpy(x->k->chacha, key, 32);
 		return 0;
 	case ALG_CIPHER_AES_CBC:
 		x->cipher = IMB_CIPHER_CBC;
@@ -98,19 +98,21 @@ static int ivkey_init(struct xform *x, IMB_MGR *mb)
 
 	if (getrandom(k, sizeof(k), 0) != sizeof(k))
 		return -EIO;
-	IMB_AES_KEYEXP_128(mb, k, x->ivkey, unused);
+	IMB_AES_KEYEXP_128(mb, k, x->k->ivkey, unused);
 	secure_zero(k, sizeof(k));
 	secure_zero(unused, sizeof(unused));
 	return 0;
 }
 
-int xform_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
-	       const uint8_t *ekey, unsigned ekey_len, const uint8_t *akey,
-	       unsigned akey_len, bool esn)
+int xform_init(struct xform *x, struct xform_keys *keys, IMB_MGR *mb,
+	       const struct alg *a, const uint8_t *ekey, unsigned ekey_len,
+	       const uint8_t *akey, unsigned akey_len, bool esn)
 {
 	int rc;
 
 	memset(x, 0, sizeof(*x));
+	memset(keys, 0, sizeof(*keys));
+	x->k = keys;
 	if (ekey_len != (unsigned)a->key_len + a->salt_len ||
 	    akey_len != a->auth_key_len)
 		return -EINVAL;
@@ -120,6 +122,7 @@ int xform_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 	x->icv_len = a->icv_len;
 	x->block = a->block;
 	x->esn = esn;
+	x->aead = a->aead;
 	memcpy(x->salt, ekey + a->key_len, a->salt_len);
 	rc = cipher_init(x, mb, ekey);
 	if (rc == 0 && !a->aead) {
@@ -139,12 +142,14 @@ int xform_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 
 void xform_clear(struct xform *x)
 {
+	if (x->k != NULL)
+		secure_zero(x->k, sizeof(*x->k));
 	secure_zero(x, sizeof(*x));
 }
 
 static inline void cbc_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 {
-	const __m128i *rk = (const __m128i *)x->ivkey;
+	const __m128i *rk = (const __m128i *)x->k->ivkey;
 	__m128i b = _mm_set_epi64x(0, (long long)seq);
 
 	b = _mm_xor_si128(b, _mm_load_si128(&rk[0]));
@@ -158,7 +163,7 @@ static inline void cbc_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 static inline void cbc_iv8(const struct xform *x, uint64_t seq, uint8_t (*iv)[16],
 			   unsigned n)
 {
-	const __m128i *rk = (const __m128i *)x->ivkey;
+	const __m128i *rk = (const __m128i *)x->k->ivkey;
 	__m128i b[8], k = _mm_load_si128(&rk[0]);
 
 	for (unsigned j = 0; j < 8; j++)
@@ -271,13 +276,13 @@ static inline void job_aead(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 	j->hash_start_src_offset_in_bytes = 8 + x->iv_len;
 	j->msg_len_to_hash_in_bytes = pay_len;
 	if (x->cipher == IMB_CIPHER_GCM) {
-		j->enc_keys = &x->k.gcm;
-		j->dec_keys = &x->k.gcm;
+		j->enc_keys = &x->k->gcm;
+		j->dec_keys = &x->k->gcm;
 		j->u.GCM.aad = aad;
 		j->u.GCM.aad_len_in_bytes = aad_len;
 	} else {
-		j->enc_keys = x->k.chacha;
-		j->dec_keys = x->k.chacha;
+		j->enc_keys = x->k->chacha;
+		j->dec_keys = x->k->chacha;
 		j->u.CHACHA20_POLY1305.aad = aad;
 		j->u.CHACHA20_POLY1305.aad_len_in_bytes = aad_len;
 	}
@@ -288,8 +293,8 @@ static inline void job_aead(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 static inline void job_etm(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 			   uint32_t pay_len, struct xform_scratch *s)
 {
-	j->enc_keys = x->k.aes.enc;
-	j->dec_keys = x->k.aes.dec;
+	j->enc_keys = x->k->aes.enc;
+	j->dec_keys = x->k->aes.dec;
 	if (x->cipher == IMB_CIPHER_CBC) {
 		j->iv = esp + 8;
 		j->iv_len_in_bytes = 16;
@@ -297,15 +302,15 @@ static inline void job_etm(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 		nonce12(x, esp, s);
 		j->iv = s->iv;		/* nonce || IV; counter 1 appended */
 		j->iv_len_in_bytes = 12;
-		j->dec_keys = x->k.aes.enc;	/* CTR only encrypts */
+		j->dec_keys = x->k->aes.enc;	/* CTR only encrypts */
 	} else {
 		j->iv = NULL;
 		j->iv_len_in_bytes = 0;
 	}
 	j->hash_start_src_offset_in_bytes = 0;
 	j->msg_len_to_hash_in_bytes = 8 + x->iv_len + pay_len + (x->esn ? 4 : 0);
-	j->u.HMAC._hashed_auth_key_xor_ipad = x->ipad;
-	j->u.HMAC._hashed_auth_key_xor_opad = x->opad;
+	j->u.HMAC._hashed_auth_key_xor_ipad = x->k->ipad;
+	j->u.HMAC._hashed_auth_key_xor_opad = x->k->opad;
 }
 
 static inline void put_seq_hi(uint8_t *p, uint32_t seq_hi)
@@ -323,7 +328,7 @@ void xform_job_encrypt(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 
 	job_base(x, j, esp, pay_len, true);
 	j->auth_tag_output = icv;
-	if (x->alg->aead) {
+	if (x->aead) {
 		job_aead(x, j, esp, pay_len, seq_hi, s);
 		return;
 	}
@@ -340,7 +345,7 @@ void xform_job_decrypt(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 
 	job_base(x, j, esp, pay_len, false);
 	j->auth_tag_output = s->icv;
-	if (x->alg->aead) {
+	if (x->aead) {
 		job_aead(x, j, esp, pay_len, seq_hi, s);
 		return;
 	}
@@ -355,7 +360,7 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 				  uint32_t pay_len,
 				  const struct xform_scratch *s)
 {
-	if (!x->alg->aead && x->esn)
+	if (!x->aead && x->esn)
 		return s->saved;
 	return esp + 8 + x->iv_len + pay_len;
 }
@@ -369,10 +374,10 @@ void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
 
 	nonce12(x, esp, s);
 	if (x->key_bytes == 16)
-		IMB_AES128_GCM_ENC(mb, &x->k.gcm, &ctx, pt, pt, pay_len, s->iv, aad,
+		IMB_AES128_GCM_ENC(mb, &x->k->gcm, &ctx, pt, pt, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, pt + pay_len, x->icv_len);
 	else
-		IMB_AES256_GCM_ENC(mb, &x->k.gcm, &ctx, pt, pt, pay_len, s->iv, aad,
+		IMB_AES256_GCM_ENC(mb, &x->k->gcm, &ctx, pt, pt, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, pt + pay_len, x->icv_len);
 }
 
@@ -385,10 +390,10 @@ void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
 
 	nonce12(x, esp, s);
 	if (x->key_bytes == 16)
-		IMB_AES128_GCM_DEC(mb, &x->k.gcm, &ctx, ct, ct, pay_len, s->iv, aad,
+		IMB_AES128_GCM_DEC(mb, &x->k->gcm, &ctx, ct, ct, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, s->icv, x->icv_len);
 	else
-		IMB_AES256_GCM_DEC(mb, &x->k.gcm, &ctx, ct, ct, pay_len, s->iv, aad,
+		IMB_AES256_GCM_DEC(mb, &x->k->gcm, &ctx, ct, ct, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, s->icv, x->icv_len);
 }
 

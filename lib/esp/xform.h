@@ -42,35 +42,48 @@ enum xform_path {
 	XF_PATH_ETM,	/* AES-CBC/CTR + HMAC: cipher and hash bursts, xform_etm_*() */
 };
 
-struct xform {
-	const struct alg *alg;
-	IMB_CIPHER_MODE cipher;
-	IMB_HASH_ALG hash;
-	uint8_t key_bytes;	/* cipher key length for ipsec-mb */
-	uint8_t iv_len, icv_len, block;
-	uint8_t salt[4];
-	bool esn;
-	uint8_t path;		/* enum xform_path */
-	/* Keys: only the ones the suite uses are set. */
+/* The keys, expanded once when the SA is installed, each table from a line
+ * of its own: ipsec-mb's AVX-512 code reads them in whole lines. */
+struct xform_keys {
 	union {
 		struct gcm_key_data gcm;
-		struct {	/* each schedule from a line of its own */
+		struct {
 			uint32_t enc[60] __attribute__((aligned(64)));
 			uint32_t dec[60] __attribute__((aligned(64)));
 		} aes;
 		uint8_t chacha[32];
-	} k __attribute__((aligned(64)));
-	uint8_t ipad[64] __attribute__((aligned(16)));
-	uint8_t opad[64] __attribute__((aligned(16)));
+	} __attribute__((aligned(64)));
+	uint8_t ipad[64] __attribute__((aligned(64)));
+	uint8_t opad[64];
 	/* CBC: IVs must be unpredictable (RFC 3602 §2.4); they are the AES
 	 * encryption of the 64-bit sequence number under this separate random
 	 * key, one aesenc chain per packet instead of a random source. */
-	uint32_t ivkey[44] __attribute__((aligned(16)));
+	uint32_t ivkey[44] __attribute__((aligned(64)));
 };
 
-int xform_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
-	       const uint8_t *ekey, unsigned ekey_len, const uint8_t *akey,
-	       unsigned akey_len, bool esn);
+/*
+ * What a packet's crypto needs besides the keys: 32 bytes, so that it
+ * shares a cache line with the SA's other per-packet fields (sa.h) while
+ * the keys, ~1.3 KB, live apart.
+ */
+struct xform {
+	uint8_t cipher;		/* IMB_CIPHER_MODE */
+	uint8_t hash;		/* IMB_HASH_ALG */
+	uint8_t key_bytes;	/* cipher key length for ipsec-mb */
+	uint8_t iv_len, icv_len, block;
+	bool esn, aead;
+	uint8_t path;		/* enum xform_path */
+	uint8_t salt[4];
+	struct xform_keys *k;	/* given to xform_init() */
+	const struct alg *alg;
+};
+
+/* keys: where the expanded keys go (the caller's, 64-byte aligned); x
+ * points to them from now on. */
+int xform_init(struct xform *x, struct xform_keys *keys, IMB_MGR *mb,
+	       const struct alg *a, const uint8_t *ekey, unsigned ekey_len,
+	       const uint8_t *akey, unsigned akey_len, bool esn);
+/* Zero the parameters and the keys. */
 void xform_clear(struct xform *x);
 
 /* The explicit IV for a packet with this 64-bit sequence number. */
@@ -109,10 +122,10 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
  * HMAC pads. Reads x's header line, so call it once that is cached. */
 static inline void xform_prefetch_keys(const struct xform *x, bool decrypt)
 {
-	const char *k = (const char *)&x->k;
+	const char *k = (const char *)x->k;
 
 	if (x->path == XF_PATH_ETM && decrypt && x->cipher == IMB_CIPHER_CBC)
-		k = (const char *)x->k.aes.dec;
+		k = (const char *)x->k->aes.dec;
 	/* round keys: 176 bytes (AES-128), 240 (AES-256); no loop, this
 	 * runs once per packet when every packet has an SA of its own */
 	rte_prefetch0(k);
@@ -121,12 +134,12 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt)
 	if (x->key_bytes > 16)
 		rte_prefetch0(k + 192);
 	if (x->path == XF_PATH_GCM) {
-		k = (const char *)&x->k;
-		rte_prefetch0(k + sizeof(x->k.gcm) - 65);
-		rte_prefetch0(k + sizeof(x->k.gcm) - 1);
+		k = (const char *)&x->k->gcm;
+		rte_prefetch0(k + sizeof(x->k->gcm) - 65);
+		rte_prefetch0(k + sizeof(x->k->gcm) - 1);
 	} else if (x->path == XF_PATH_ETM) {
-		rte_prefetch0(x->ipad);
-		rte_prefetch0(x->opad);
+		rte_prefetch0(x->k->ipad);
+		rte_prefetch0(x->k->opad);
 	}
 }
 

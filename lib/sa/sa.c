@@ -67,6 +67,8 @@ static void set_limits(struct sa *sa)
 	sa->hard_packets = l->hard_packets ? l->hard_packets : UINT64_MAX;
 	sa->soft_bytes = l->soft_bytes ? l->soft_bytes : UINT64_MAX;
 	sa->hard_bytes = l->hard_bytes ? l->hard_bytes : UINT64_MAX;
+	if (sa->dir == SA_DIR_OUT) /* a run ending at soft_packets reaches it */
+		sa->seq_check = RTE_MIN(sa->seq_limit, sa->soft_packets - 1);
 }
 
 static void set_layout(struct sa *sa)
@@ -77,10 +79,10 @@ static void set_layout(struct sa *sa)
 				   ? (sa->outer_af == AF_INET ? 20 : 40) : 0;
 	sa->hdr_len = (uint16_t)(sa->outer_l3_len + (sa->encap ? 8 : 0) + 8 +
 				 x->iv_len);
-	sa->overhead_max = (uint16_t)(sa->hdr_len + x->block + 1 + x->icv_len);
 }
 
-/* Prefix -> word masks in wire order (a prefix is all leading bits). */
+/* Prefix -> value and mask as two words each in wire order (a prefix is
+ * all leading bits). */
 static void prefix_words(const struct ip_prefix *p, uint64_t v[2], uint64_t m[2])
 {
 	uint8_t mb[16] = { 0 };
@@ -117,8 +119,12 @@ static void init_selectors(struct sa *sa)
 		s->sp_hi = t->sport_hi;
 		s->dp_lo = t->dport_lo;
 		s->dp_hi = t->dport_hi;
-		prefix_words(&t->src, s->src, s->smask);
-		prefix_words(&t->dst, s->dst, s->dmask);
+		uint64_t v[2], m[2];
+
+		prefix_words(&t->src, v, m);
+		s->lo[0] = v[0], s->hi[0] = v[1], s->lo[1] = m[0], s->hi[1] = m[1];
+		prefix_words(&t->dst, v, m);
+		s->lo[2] = v[0], s->hi[2] = v[1], s->lo[3] = m[0], s->hi[3] = m[1];
 	}
 	sa->n_sel = sa->p.n_ts < SA_TS_MAX ? sa->p.n_ts : SA_TS_MAX;
 }
@@ -126,8 +132,8 @@ static void init_selectors(struct sa *sa)
 static int init_crypto(struct sa *sa, const struct sa_params *p, void *mb,
 		       char *err, size_t errlen)
 {
-	int rc = xform_init(&sa->xf, mb, p->alg, p->enc_key, p->enc_key_len,
-			    p->auth_key, p->auth_key_len, p->esn);
+	int rc = xform_init(&sa->xf, &sa->keys, mb, p->alg, p->enc_key,
+			    p->enc_key_len, p->auth_key, p->auth_key_len, p->esn);
 
 	if (rc < 0)
 		snprintf(err, errlen, "SA %s: key setup for %s failed", p->name,
@@ -135,18 +141,25 @@ static int init_crypto(struct sa *sa, const struct sa_params *p, void *mb,
 	return rc;
 }
 
-static int init_replay(struct sa *sa, int socket, char *err, size_t errlen)
+/* Inbound: the window's state in line 1, its bitmap apart (none without
+ * a window), and the outer destination the ESP must be addressed to. */
+static int init_inbound(struct sa *sa, int socket, char *err, size_t errlen)
 {
+	size_t wsz = replay_words_size(sa->p.replay_window);
+
 	if (sa->dir != SA_DIR_IN)
 		return 0;
-	sa->rw = rte_zmalloc_socket("replay", replay_size(sa->p.replay_window),
-				    RTE_CACHE_LINE_SIZE, socket);
-	if (sa->rw == NULL) {
-		snprintf(err, errlen, "SA %s: no memory for the replay window",
-			 sa->p.name);
-		return -ENOMEM;
+	memcpy(sa->outer_dst, sa->dst.b, sizeof(sa->outer_dst));
+	if (wsz) {
+		sa->rw_words = rte_zmalloc_socket("replay", wsz, RTE_CACHE_LINE_SIZE,
+						  socket);
+		if (sa->rw_words == NULL) {
+			snprintf(err, errlen, "SA %s: no memory for the replay window",
+				 sa->p.name);
+			return -ENOMEM;
+		}
 	}
-	replay_init(sa->rw, sa->p.replay_window, sa->p.esn);
+	replay_init(&sa->rw, sa->p.replay_window, sa->p.esn, sa->rw_words);
 	return 0;
 }
 
@@ -157,9 +170,12 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	struct sa *sa;
 
 	/* the per-packet lines of sa.h's layout stay what sa_prefetch fetches */
-	RTE_BUILD_BUG_ON(offsetof(struct sa, one_worker) >= RTE_CACHE_LINE_SIZE);
-	RTE_BUILD_BUG_ON(offsetof(struct sa, eg_max_inner) + sizeof(uint16_t) >
-			 offsetof(struct sa, seq) + RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, tmpl_sum) + 4 > RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, seq) != RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, tmpl) + 28 > 2 * RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, outer_dst) + 16 > 2 * RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, sel[0].lo) + 32 >
+			 offsetof(struct sa, sel) + RTE_CACHE_LINE_SIZE);
 
 	if (p->alg == NULL || p->proto != SA_PROTO_ESP) {
 		snprintf(err, errlen, "SA %s: only ESP with a known suite", p->name);
@@ -188,14 +204,15 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	sa->dst = p->dst;
 	sa->created_tsc = rte_get_tsc_cycles();
 	if (init_crypto(sa, p, imb_mgr, err, errlen) < 0 ||
-	    init_replay(sa, socket, err, errlen) < 0) {
+	    init_inbound(sa, socket, err, errlen) < 0) {
 		sa_free(sa);
 		return NULL;
 	}
 	set_layout(sa);
 	set_limits(sa);
 	init_selectors(sa);
-	make_template(sa);
+	if (sa->dir == SA_DIR_OUT) /* line 1 is the other direction's otherwise */
+		make_template(sa);
 	return sa;
 }
 
@@ -204,7 +221,7 @@ void sa_free(struct sa *sa)
 	if (sa == NULL)
 		return;
 	xform_clear(&sa->xf);
-	rte_free(sa->rw);
+	rte_free(sa->rw_words);
 	secure_zero(sa, sizeof(*sa));
 	rte_free(sa);
 }

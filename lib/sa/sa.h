@@ -37,7 +37,7 @@
 #include "esp/xform.h"
 #include "sa/sa_params.h"
 
-#define SA_HDR_MAX 64 /* outer IPv6 (40) + UDP (8) + ESP (8) + room */
+#define SA_HDR_MAX 48 /* outer IPv6 (40) + UDP (8) */
 
 /* Flags in sa.state */
 #define SA_ST_SOFT_RAISED 1u  /* soft lifetime event already sent */
@@ -45,11 +45,14 @@
 #define SA_ST_HARD_RAISED 4u
 
 /* A traffic selector prepared for the per-packet policy check: masks
- * precomputed, addresses as 32/64-bit words in wire order. */
+ * precomputed, addresses as 64-bit words in wire order. The first words
+ * (all of IPv4, in their low half) come first, so that an IPv4 check reads
+ * one line. */
 struct sa_sel {
 	uint8_t af, proto;
 	uint16_t sp_lo, sp_hi, dp_lo, dp_hi;
-	uint64_t src[2], smask[2], dst[2], dmask[2]; /* IPv4 uses word 0, low half */
+	uint64_t lo[4];	/* src, src mask, dst, dst mask: bytes 0-7 */
+	uint64_t hi[4];	/* the same, bytes 8-15 (IPv6) */
 };
 
 struct sa_ctr {
@@ -60,77 +63,81 @@ struct sa_ctr {
 } __rte_cache_aligned;
 
 struct sa {
-	/* Line 0, read-mostly: what every packet of either direction reads. */
+	/* Line 0, read-mostly: what every packet of either direction reads,
+	 * its crypto parameters included (their keys are in `keys`). */
+	struct xform xf;
 	uint32_t id;
 	uint32_t spi_be;
+	uint32_t state;		/* SA_ST_*: changes on lifetime events only */
 	uint8_t dir, mode, outer_af, encap;
 	uint8_t ttl, df;
 	int8_t dscp;
 	uint8_t outer_l3_len;	/* 20 or 40 */
 	uint16_t hdr_len;	/* outer L3 (+UDP) + ESP header + IV (tunnel) */
-	uint16_t overhead_max;	/* hdr_len + max padding + trailer + ICV */
-	uint32_t tmpl_sum;	/* IPv4: sum of the template's fixed 16-bit words */
-	uint64_t seq_limit;	/* last usable sequence number */
-	uint64_t soft_packets, hard_packets;
 	uint8_t n_sel;
 	bool one_worker;	/* n_ctr == 1: the only writer of seq (sa_seq_reserve) */
+	uint32_t tmpl_sum;	/* outbound IPv4: sum of the template's fixed words */
 
-	/* Line 1, hot and shared between workers: written once per run
-	 * (seq), or rarely (state, last_rx_tsc); with the run's other
-	 * per-SA reads, so that a run of either direction takes one line
-	 * here. With traffic spread over many SAs each line of an SA is a
-	 * miss per packet, hence the few lines (sa_prefetch). */
-	uint64_t seq __rte_cache_aligned; /* outbound: last sequence number used */
-	uint64_t last_rx_tsc;		   /* for DPD: last inbound packet */
-	struct replay *rw;		   /* inbound only */
-	/* Outbound tunnel mode: where the packets go, bound when the SA is
-	 * installed (dp_tables.c). Routes do not change while the gateway
-	 * runs and neighbour slots are never reused, so per run only the
-	 * next hop's MAC is read from its slot. */
-	const uint64_t *eg_mac;		   /* &neighbour.mac_state; NULL: per packet */
-	struct ip_addr dst;		   /* outer destination: next hop, inbound check */
-	uint32_t state;
-	uint16_t eg_port;		   /* port index */
-	uint16_t eg_mtu;		   /* of that port; 0: no route */
-	uint16_t eg_max_inner;		   /* largest inner packet that fits */
+	/* Line 1, what a run of packets reads and writes besides line 0, per
+	 * direction: with traffic spread over many SAs every line of an SA
+	 * is a miss per packet, hence two lines and the keys (sa_prefetch). */
+	union {
+		struct {	/* outbound */
+			uint64_t seq;		/* last sequence number used */
+			/* Runs that stay at or below this need no check of the
+			 * sequence space or the soft and hard packet limits
+			 * (seq_limit, soft_packets): the least of them. */
+			uint64_t seq_check;
+			/* Tunnel mode: where the packets go, bound when the SA
+			 * is installed (dp_tables.c). Routes do not change while
+			 * the gateway runs and neighbour slots are never reused,
+			 * so per run only the next hop's MAC is read. */
+			const uint64_t *eg_mac;	/* &neighbour.mac_state; NULL: per packet */
+			uint16_t eg_port;	/* port index */
+			uint16_t eg_mtu;	/* of that port; 0: no route */
+			uint16_t eg_max_inner;	/* largest inner packet that fits */
+			/* outer IP (+UDP) header: IPv4's in this line, IPv6's
+			 * into the next (sa_prefetch_keys) */
+			uint8_t tmpl[SA_HDR_MAX];
+		};
+		struct {	/* inbound */
+			struct replay rw;	/* anti-replay state (its bitmap apart) */
+			uint64_t last_rx_tsc;	/* for DPD: last inbound packet */
+			uint8_t outer_dst[16];	/* our address the ESP must be sent to */
+		};
+	} __rte_cache_aligned;
 
-	/* Line 2: outbound header template. */
-	uint8_t tmpl[SA_HDR_MAX] __rte_cache_aligned; /* outer IP (+UDP) header */
+	/* Line 3, inbound: the first selector's IPv4 part (RFC 4301 §5.2). */
+	struct sa_sel sel[SA_TS_MAX] __rte_cache_aligned;
 
 	/* Colder: lifetime totals (sa_life_take, once per chunk) and the rest. */
 	uint64_t bytes __rte_cache_aligned; /* lifetime taken by workers (sa_life) */
 	uint64_t packets;		   /* the same, inbound */
-	uint64_t soft_bytes, hard_bytes;
-	struct ip_addr src;
-
-	/* Line 4 on: crypto header line, keys (sa_prefetch_keys). */
-	struct xform xf __rte_cache_aligned;
-
-	/* read-mostly, colder */
-	struct sa_sel sel[SA_TS_MAX] __rte_cache_aligned; /* inbound policy (RFC 4301 §5.2) */
-	struct sa_params p;	/* description, keys zeroed */
+	uint64_t soft_bytes, hard_bytes, soft_packets, hard_packets;
+	uint64_t seq_limit;	/* outbound: last usable sequence number */
+	struct ip_addr src, dst;
 	uint64_t created_tsc;	/* for time lifetimes */
 	unsigned n_ctr;
-	struct sa_ctr ctr[]; /* one per worker */
+	struct replay_word *rw_words;	/* inbound with a window */
+	struct sa_params p;	/* description, keys zeroed */
+	struct xform_keys keys;	/* what xf.k points to (sa_prefetch_keys) */
+	struct sa_ctr ctr[];	/* one per worker */
 };
 
 /*
  * Fetch the lines a packet of the SA will touch, ahead of it: with many SAs
- * each packet's SA is likely out of the caches, and its ~10 lines would
+ * each packet's SA is likely out of the caches, and its lines would
  * otherwise miss one after the other. In two steps, so that nothing waits
  * for a miss here: sa_prefetch() takes addresses only (call it as soon as
- * the SA is known, for the whole burst); sa_prefetch_keys() reads the
- * fetched header to find the keys (call it a few packets ahead).
+ * the SA is known); sa_prefetch_keys() reads line 0 to find the keys (call
+ * it once that has arrived, a few packets later).
  */
 static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inbound)
 {
 	const char *p = (const char *)sa;
 
 	rte_prefetch0(p);
-	rte_prefetch0(&sa->seq);
-	if (!inbound)
-		rte_prefetch0(sa->tmpl);
-	rte_prefetch0(&sa->xf);
+	rte_prefetch0(p + RTE_CACHE_LINE_SIZE);
 	rte_prefetch0(&sa->ctr[worker]);
 	if (inbound)
 		rte_prefetch0(&sa->sel[0]);
@@ -139,8 +146,12 @@ static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inboun
 static inline void sa_prefetch_keys(const struct sa *sa, bool inbound)
 {
 	xform_prefetch_keys(&sa->xf, inbound);
-	if (inbound)
-		rte_prefetch0(sa->rw);
+	if (inbound) {	/* the bitmap word of the newest numbers */
+		if (sa->rw.win)
+			rte_prefetch0(&sa->rw.w[(sa->rw.top >> 6) & sa->rw.mask]);
+	} else if (sa->outer_af == AF_INET6) {	/* the template's end */
+		rte_prefetch0(sa->tmpl + SA_HDR_MAX - 1);
+	}
 }
 
 /* Create from params (copied; keys are expanded then wiped from the copy).
@@ -166,7 +177,7 @@ static inline uint64_t sa_seq_reserve(struct sa *sa, unsigned n)
 		first = __atomic_fetch_add(&sa->seq, n, __ATOMIC_RELAXED) + 1;
 	}
 
-	if (unlikely(first + n - 1 > sa->seq_limit))
+	if (unlikely(first + n - 1 > sa->seq_check) && first + n - 1 > sa->seq_limit)
 		return 0;
 	return first;
 }
@@ -193,11 +204,14 @@ static inline bool sa_sel_match(const struct sa *sa, uint8_t af, const uint8_t *
 	}
 	for (unsigned i = 0; i < sa->n_sel; i++) {
 		const struct sa_sel *t = &sa->sel[i];
+		uint64_t diff;
 
 		if (t->af != af || (t->proto && t->proto != proto))
 			continue;
-		if (((s[0] & t->smask[0]) ^ t->src[0]) | ((s[1] & t->smask[1]) ^ t->src[1]) |
-		    ((d[0] & t->dmask[0]) ^ t->dst[0]) | ((d[1] & t->dmask[1]) ^ t->dst[1]))
+		diff = ((s[0] & t->lo[1]) ^ t->lo[0]) | ((d[0] & t->lo[3]) ^ t->lo[2]);
+		if (af != AF_INET)	/* IPv4 reads the selector's first line only */
+			diff |= ((s[1] & t->hi[1]) ^ t->hi[0]) | ((d[1] & t->hi[3]) ^ t->hi[2]);
+		if (diff)
 			continue;
 		if (sport >= t->sp_lo && sport <= t->sp_hi &&
 		    dport >= t->dp_lo && dport <= t->dp_hi)

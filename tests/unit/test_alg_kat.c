@@ -37,7 +37,8 @@
 #include "util/hex.h"
 
 static IMB_MGR *mb;
-static struct xform xf; /* 64-byte aligned by its type */
+static struct xform xf;
+static struct xform_keys xk; /* 64-byte aligned by its type */
 static struct xform_scratch scr;
 
 /* Submit the job just filled and wait for it: returns its status. */
@@ -143,7 +144,7 @@ static void one_kat(const struct esp_kat *k)
 	if (a == NULL)
 		return;
 	CHECK(k->hdr_len == 8u + a->iv_len);
-	CHECK_MSG(xform_init(&xf, mb, a, k->ekey, k->ekey_len, k->akey,
+	CHECK_MSG(xform_init(&xf, &xk, mb, a, k->ekey, k->ekey_len, k->akey,
 			     k->akey_len, k->esn) == 0, "%s: xform_init", k->name);
 	expected_icv(k, a, icv);
 	if (k->icv != NULL && !a->aead) {	/* OpenSSL agrees with the RFC */
@@ -241,7 +242,7 @@ static void round_trips(void)
 					akey[b] = (uint8_t)(b * 17 + i);
 				for (unsigned b = 0; b < n; b++)
 					pt[b] = (uint8_t)(b ^ n ^ i);
-				CHECK(xform_init(&xf, mb, a, ekey,
+				CHECK(xform_init(&xf, &xk, mb, a, ekey,
 						 a->key_len + a->salt_len, akey,
 						 a->auth_key_len, esn) == 0);
 				memcpy(buf, "\x12\x34\x56\x78", 4);
@@ -276,20 +277,22 @@ static void round_trips(void)
 static void key_setup_and_ivs(void)
 {
 	static struct xform x2;
+	static struct xform_keys xk2;
 	uint8_t key[64] = { 1, 2, 3 }, iv1[16], iv2[16], iv3[16], iv4[16];
 	const struct alg *gcm = alg_find("aes128gcm16");
 	const struct alg *cbc = alg_find("aes128-sha256");
 	const struct alg *ctr = alg_find("aes256ctr-sha256");
 	const struct alg *nul = alg_find("null-sha1");
 	static const uint8_t zero[sizeof(struct xform)];
+	static const uint8_t zero_keys[sizeof(struct xform_keys)];
 
 	/* Lengths must be exactly key || salt and the HMAC key size. */
-	CHECK(xform_init(&xf, mb, gcm, key, 16, NULL, 0, false) == -EINVAL);
-	CHECK(xform_init(&xf, mb, gcm, key, 20, key, 20, false) == -EINVAL);
-	CHECK(xform_init(&xf, mb, cbc, key, 16, key, 20, false) == -EINVAL);
-	CHECK(xform_init(&xf, mb, cbc, key, 20, key, 32, false) == -EINVAL);
-	CHECK(xform_init(&xf, mb, ctr, key, 32, key, 32, false) == -EINVAL);
-	CHECK(xform_init(&xf, mb, gcm, key, 20, NULL, 0, true) == 0);
+	CHECK(xform_init(&xf, &xk, mb, gcm, key, 16, NULL, 0, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, mb, gcm, key, 20, key, 20, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, mb, cbc, key, 16, key, 20, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, mb, cbc, key, 20, key, 32, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, mb, ctr, key, 32, key, 32, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, mb, gcm, key, 20, NULL, 0, true) == 0);
 	CHECK(memcmp(xf.salt, key + 16, 4) == 0);
 	CHECK(xf.esn && xf.icv_len == 16 && xf.iv_len == 8 && xf.block == 4);
 
@@ -299,12 +302,13 @@ static void key_setup_and_ivs(void)
 	CHECK(memcmp(iv1, "\x01\x02\x03\x04\x05\x06\x07\x08", 8) == 0);
 	xform_clear(&xf);
 	CHECK(memcmp(&xf, zero, sizeof(xf)) == 0);
+	CHECK(memcmp(&xk, zero_keys, sizeof(xk)) == 0);	/* keys wiped too */
 
 	/* CBC: unpredictable (RFC 3602 §2.4): not the counter, different for
 	 * every sequence number, and different between two SAs with the same
 	 * keys; but stable for one SA and one number. */
-	CHECK(xform_init(&xf, mb, cbc, key, 16, key, 32, false) == 0);
-	CHECK(xform_init(&x2, mb, cbc, key, 16, key, 32, false) == 0);
+	CHECK(xform_init(&xf, &xk, mb, cbc, key, 16, key, 32, false) == 0);
+	CHECK(xform_init(&x2, &xk2, mb, cbc, key, 16, key, 32, false) == 0);
 	xform_make_iv(&xf, 1, iv1);
 	xform_make_iv(&xf, 2, iv2);
 	xform_make_iv(&xf, 1, iv3);
@@ -330,7 +334,7 @@ static void key_setup_and_ivs(void)
 	xform_clear(&x2);
 
 	/* NULL: no IV at all, nothing written. */
-	CHECK(xform_init(&xf, mb, nul, NULL, 0, key, 20, false) == 0);
+	CHECK(xform_init(&xf, &xk, mb, nul, NULL, 0, key, 20, false) == 0);
 	memset(iv1, 0x5a, sizeof(iv1));
 	xform_make_iv(&xf, 77, iv1);
 	CHECK(iv1[0] == 0x5a && iv1[15] == 0x5a);

@@ -279,7 +279,7 @@ static void inbound(const struct esp_frame *f)
 	if (sa == NULL || m == NULL)
 		goto out;
 	if (f->replay_top)	/* an earlier packet moved the window there */
-		CHECK(replay_commit(sa->rw, f->replay_top) == REPLAY_OK);
+		CHECK(replay_commit(&sa->rw, f->replay_top) == REPLAY_OK);
 
 	/* A forgery first (one bit of ciphertext): it fails its ICV and,
 	 * never committed, does not use up the genuine packet's number. */
@@ -527,7 +527,7 @@ static void self_round_trips(void)
 			m = frame_mbuf(f.inner, f.inner_len);
 			if (!o || !in || !m)
 				goto next;
-			replay_commit(in->rw, 0xfffffff0u);
+			replay_commit(&in->rw, 0xfffffff0u);
 			CHECK(pkt_parse(m, &pi) == 0);
 			CHECK(esp_outb_encap(o, m, &pi, f.seq, 9, &esp, &pay_len) == 0);
 			j = IMB_GET_NEXT_JOB(mb);
