@@ -159,7 +159,6 @@ int gw_setup(struct dp *dp, char *err, size_t errlen)
 	dp->burst = c->burst ? c->burst : 64;
 	dp->sa_cap = RTE_MAX(4096u, 2 * c->n_sas + 1024);
 	dp->tsc_hz = rte_get_tsc_hz();
-	dp->tsc_ms = dp->tsc_hz / 1000;
 	if ((rc = setup_workers(dp, err, errlen)) < 0 ||
 	    (rc = setup_pool(dp, err, errlen)) < 0 ||
 	    (rc = setup_rings(dp, err, errlen)) < 0)

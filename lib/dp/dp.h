@@ -67,6 +67,11 @@ struct dp_port {
 	uint16_t mtu;
 	uint16_t nb_rxq, nb_txq;
 	struct rte_ether_addr mac;
+	/* The Ethernet header from this port as two overlapping words
+	 * (wk_l2_words): bytes 6-13, our MAC and the type, per family; and
+	 * bytes 6-7 (our MAC's first two) at the top of bytes 0-7. */
+	uint64_t l2_tail[2];	/* [0] IPv4, [1] IPv6 */
+	uint64_t l2_src_hi;
 	unsigned n_v4, n_v6;
 	uint32_t v4[CONF_ADDRS_MAX];	   /* our addresses, network order */
 	uint8_t v6[CONF_ADDRS_MAX + 1][16]; /* + the link-local one */
@@ -150,6 +155,7 @@ struct worker {
 	struct { uint16_t port; uint16_t queue; } rxq[DP_MAX_RXQ];
 	uint16_t ip_id;
 	uint64_t now;		  /* TSC at the start of this iteration */
+	uint64_t tsc_ms;	  /* TSC ticks per millisecond */
 	/* tables owned by this worker */
 	struct spd *spd;
 	struct sa **sa_by_id;
@@ -185,7 +191,6 @@ struct dp {
 	volatile bool stop;
 	bool running;			/* workers launched: talk through rings */
 	uint64_t tsc_hz;
-	uint64_t tsc_ms;		/* TSC ticks per millisecond */
 	IMB_MGR *ctl_mb;		/* control lcore's, for key expansion */
 };
 

@@ -58,7 +58,10 @@ void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev)
 static void l2_write(struct rte_mbuf *m, const struct dp_port *p,
 		     uint64_t mac_state, uint8_t af)
 {
-	wk_l2_hdr(rte_pktmbuf_mtod(m, struct rte_ether_hdr *), p, mac_state, af);
+	uint64_t a, b;
+
+	wk_l2_words(p, mac_state, af, &a, &b);
+	wk_l2_put(rte_pktmbuf_mtod(m, void *), a, b);
 	m->port = p->port_id;
 }
 

@@ -191,10 +191,12 @@ static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
 {
 	unsigned ev;
 
+	struct sa_ctr *c = &sa->ctr[w->id];
+
 	if (pkts == 0)
 		return;
-	sa->ctr[w->id].packets += pkts;
-	sa->ctr[w->id].bytes += bytes;
+	c->packets += pkts;
+	c->bytes += bytes;
 	ev = sa_life_charge(sa, w->id, pkts, bytes, true);
 	if (unlikely(ev & SA_LIFE_HARD))
 		wk_sa_event(w, sa, SA_EV_HARD);
@@ -202,7 +204,7 @@ static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
 		wk_sa_event(w, sa, SA_EV_SOFT);
 	/* For dead peer detection, seconds matter: a store every run would
 	 * bounce this shared line between workers. */
-	if (w->now - __atomic_load_n(&sa->last_rx_tsc, __ATOMIC_RELAXED) > g_dp->tsc_ms)
+	if (w->now - __atomic_load_n(&sa->last_rx_tsc, __ATOMIC_RELAXED) > w->tsc_ms)
 		__atomic_store_n(&sa->last_rx_tsc, w->now, __ATOMIC_RELAXED);
 }
 

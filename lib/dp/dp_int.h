@@ -63,15 +63,22 @@ static inline uint64_t wk_neigh_word(const uint64_t *mac_state)
 	return v & NEIGH_VALID ? v : 0;
 }
 
-/* The Ethernet header for port p and next-hop MAC (mac_state word of
- * neigh.h: the MAC in its low 48 bits, wire order). */
-static inline void wk_l2_hdr(struct rte_ether_hdr *e, const struct dp_port *p,
-			     uint64_t mac_state, uint8_t af)
+/* The Ethernet header from port p to the next hop (mac_state word of
+ * neigh.h: the MAC in its low 48 bits, wire order), as two overlapping
+ * 8-byte words: a = bytes 0-7, b = bytes 6-13 (wk_l2_put). Two loads and an
+ * OR per run of packets instead of three field copies. */
+static inline void wk_l2_words(const struct dp_port *p, uint64_t mac_state,
+			       uint8_t af, uint64_t *a, uint64_t *b)
 {
-	memcpy(&e->dst_addr, &mac_state, 6); /* little endian: bytes 0..5 */
-	e->src_addr = p->mac;
-	e->ether_type = rte_cpu_to_be_16(af == AF_INET ? RTE_ETHER_TYPE_IPV4
-						       : RTE_ETHER_TYPE_IPV6);
+	RTE_BUILD_BUG_ON(RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN);
+	*a = (mac_state & 0xffffffffffffull) | p->l2_src_hi;
+	*b = p->l2_tail[af == AF_INET ? 0 : 1];
+}
+
+static inline void wk_l2_put(void *d, uint64_t a, uint64_t b)
+{
+	memcpy((uint8_t *)d + 6, &b, 8);
+	memcpy(d, &a, 8);
 }
 
 /* Stages, each for a burst from one port. */

@@ -38,7 +38,7 @@ struct ob_egress {
 	bool direct;	/* L2 header written at encapsulation: no wk_fwd */
 	uint16_t port;	/* port index, when direct */
 	uint16_t mtu;	/* of the egress port; 0 = unroutable */
-	struct rte_ether_hdr eth;
+	uint64_t l2a, l2b;	/* the Ethernet header (wk_l2_words) */
 };
 
 static void ob_done(struct worker *w, IMB_JOB *j)
@@ -85,7 +85,7 @@ static void run_egress(const struct sa *sa, struct ob_egress *eg)
 		return;
 	eg->port = sa->eg_port;
 	eg->direct = true;
-	wk_l2_hdr(&eg->eth, &g_dp->port[eg->port], mac, sa->outer_af);
+	wk_l2_words(&g_dp->port[eg->port], mac, sa->outer_af, &eg->l2a, &eg->l2b);
 }
 
 /* Too big after encapsulation and not allowed to fragment (DF, or IPv6
@@ -109,32 +109,35 @@ static bool mtu_ok(struct worker *w, struct esp_item *it, uint16_t mtu,
 }
 
 /* Lifetime accounting for a run of *k packets of one SA (RFC 4301
- * §4.4.2.1). Returns the first sequence number and in *k how many of the
- * packets may go: those the sequence space (or hard packet limit) still
- * has room for; 0 with *k = 0 when the run must be dropped. */
+ * §4.4.2.1), *bytesp long. Returns the first sequence number and in *k how
+ * many of the packets may go: those the sequence space (or hard packet
+ * limit) still has room for, *bytesp then theirs; 0 with *k = 0 when the
+ * run must be dropped. */
 static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
-			  unsigned *kp)
+			  unsigned *kp, uint64_t *bytesp)
 {
-	uint64_t first, last, bytes = 0;
+	uint64_t first, last, bytes = *bytesp;
 	unsigned ev;
 	uint64_t used = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
 	unsigned k = *kp;
 
 	*kp = 0;
+	*bytesp = 0;
 	if (unlikely(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD))
 		return 0;
 	/* seq_check is the least packet limit: below it nothing to check */
 	if (unlikely(used + k > sa->seq_check) && used + k > sa->seq_limit) {
 		wk_sa_event(w, sa, SA_EV_HARD); /* this run exhausts the SA */
 		k = used >= sa->seq_limit ? 0 : (unsigned)(sa->seq_limit - used);
+		bytes = 0;
+		for (unsigned i = 0; i < k; i++)
+			bytes += it[i].pi.l3_tot;
 	}
 	first = k ? sa_seq_reserve(sa, k) : 0;
 	if (unlikely(first == 0)) {
 		wk_sa_event(w, sa, SA_EV_HARD);
 		return 0;
 	}
-	for (unsigned i = 0; i < k; i++)
-		bytes += it[i].pi.l3_tot;
 	ev = sa_life_charge(sa, w->id, 0, bytes, false);
 	if (unlikely(ev & SA_LIFE_HARD)) {
 		wk_sa_event(w, sa, SA_EV_HARD);
@@ -144,6 +147,7 @@ static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
 	if (unlikely(ev) || unlikely(last > sa->seq_check && last >= sa->soft_packets))
 		wk_sa_event(w, sa, SA_EV_SOFT);
 	*kp = k;
+	*bytesp = bytes;
 	return first;
 }
 
@@ -161,9 +165,10 @@ static void run_drop(struct worker *w, struct sa *sa, struct esp_item *it,
 }
 
 /* The packets of a run that may be sent (MTU) at the front, in order; the
- * others are consumed and their slots cleared. Returns how many remain. */
+ * others are consumed and their slots cleared. Returns how many remain,
+ * and in *bytes their length. */
 static unsigned run_filter(struct worker *w, struct esp_item *it, unsigned k,
-			   const struct ob_egress *eg)
+			   const struct ob_egress *eg, uint64_t *bytes)
 {
 	const struct sa *sa = it[0].sa;
 	bool tunnel = sa->mode == SA_MODE_TUNNEL;
@@ -171,12 +176,22 @@ static unsigned run_filter(struct worker *w, struct esp_item *it, unsigned k,
 	uint32_t tmax = tunnel ? sa->eg_max_inner : 0;
 	unsigned n = 0;
 
+	*bytes = 0;
+	if (likely(tunnel && eg->mtu)) {	/* usually all fit */
+		for (; n < k && it[n].pi.l3_tot <= tmax; n++)
+			*bytes += it[n].pi.l3_tot;
+		if (n == k)
+			return k;
+		n = 0;
+		*bytes = 0;
+	}
 	for (unsigned i = 0; i < k; i++) {
 		uint16_t mtu = tunnel ? eg->mtu : packet_dst_mtu(it[i].m, &it[i].pi);
 		uint32_t max = tunnel ? tmax : mtu ? esp_outb_max_len(sa, &it[i].pi, mtu) : 0;
 
 		if (!mtu_ok(w, &it[i], mtu, max))
 			continue;
+		*bytes += it[i].pi.l3_tot;
 		if (n != i)
 			it[n] = it[i];
 		n++;
@@ -279,19 +294,22 @@ static unsigned gcm_pending(struct worker *w, struct esp_item *next)
 /* Encapsulate one run of packets that share an SA and start their crypto;
  * AES-GCM packets are sealed and sent (their slots cleared) as they go.
  * Returns how many were sent. */
-static unsigned run_encap(struct worker *w, struct esp_item *it, unsigned k)
+static inline __attribute__((always_inline)) unsigned
+run_encap(struct worker *w, struct esp_item *it, unsigned k)
 {
 	struct sa *sa = it[0].sa;
 	struct ob_egress eg;
-	uint64_t seq, pkts = 0, bytes = 0;
+	struct sa_ctr *ctr;
+	uint64_t seq, pkts, bytes;
 	uint8_t ivs[DP_BURST_MAX][16];
 	unsigned n, sent = 0;
 
 	run_egress(sa, &eg);
 	/* Packets that cannot go leave before sequence numbers are reserved,
 	 * so that the SA's numbers stay contiguous. */
-	n = k = run_filter(w, it, k, &eg);
-	seq = k ? run_admit(w, sa, it, &k) : 0;
+	n = k = run_filter(w, it, k, &eg, &bytes);
+	seq = k ? run_admit(w, sa, it, &k, &bytes) : 0;
+	pkts = k;
 	if (k < n)
 		run_drop(w, sa, it + k, n - k);
 	if (sa->xf.cipher == IMB_CIPHER_CBC) /* IVs for the run at once */
@@ -300,21 +318,21 @@ static unsigned run_encap(struct worker *w, struct esp_item *it, unsigned k)
 		struct esp_item *x = &it[i];
 		int rc;
 
-		bytes += x->pi.l3_tot;
 		rc = esp_outb_encap_iv(sa, x->m, &x->pi, seq, w->ip_id++,
 				       sa->xf.cipher == IMB_CIPHER_CBC ? ivs[i] : NULL,
 				       &x->esp, &x->pay_len);
 		if (unlikely(rc != 0)) {
+			pkts--;
+			bytes -= x->pi.l3_tot;
 			wk_sa_drop(w, sa, x->m, rc);
 			x->m = NULL;
 			continue;
 		}
-		pkts++;
 		/* Sent as is when the next hop is known and it fits the link;
 		 * otherwise wk_fwd() resolves, fragments or punts it. */
 		x->tx = -1;
 		if (eg.direct && x->m->data_len - ETH_HLEN <= eg.mtu) {
-			memcpy(rte_pktmbuf_mtod(x->m, void *), &eg.eth, ETH_HLEN);
+			wk_l2_put(rte_pktmbuf_mtod(x->m, void *), eg.l2a, eg.l2b);
 			x->tx = (int16_t)eg.port;
 		}
 		if (sa->xf.path == XF_PATH_GCM) {
@@ -325,8 +343,9 @@ static unsigned run_encap(struct worker *w, struct esp_item *it, unsigned k)
 		}
 		ob_encrypt(w, x, (uint32_t)(seq >> 32));
 	}
-	sa->ctr[w->id].packets += pkts;
-	sa->ctr[w->id].bytes += bytes;
+	ctr = &sa->ctr[w->id];
+	ctr->packets += pkts;
+	ctr->bytes += bytes;
 	return sent;
 }
 
@@ -348,10 +367,13 @@ struct ob_fetch {
 static inline void ob_fetch(struct worker *w, struct esp_item *it, unsigned n,
 			    struct ob_fetch *f, unsigned upto)
 {
-	for (; f->sa < n && f->sa < upto + OB_AHEAD_SA; f->sa++)
+	unsigned sa_end = RTE_MIN(n, upto + OB_AHEAD_SA);
+	unsigned keys_end = RTE_MIN(n, upto + OB_AHEAD_KEYS);
+
+	for (; f->sa < sa_end; f->sa++)
 		if (f->sa == 0 || it[f->sa].sa != it[f->sa - 1].sa)
 			sa_prefetch(it[f->sa].sa, w->id, false);
-	for (; f->keys < n && f->keys < upto + OB_AHEAD_KEYS; f->keys++)
+	for (; f->keys < keys_end; f->keys++)
 		if (f->keys == 0 || it[f->keys].sa != it[f->keys - 1].sa)
 			sa_prefetch_keys(it[f->keys].sa, false);
 }

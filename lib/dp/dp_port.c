@@ -125,6 +125,23 @@ static int queues_setup(struct dp *dp, struct dp_port *p, char *err, size_t errl
 	return 0;
 }
 
+/* wk_l2_words()'s halves of this port's Ethernet header. */
+static void port_l2_words(struct dp_port *p)
+{
+	static const uint16_t types[2] = { RTE_ETHER_TYPE_IPV4, RTE_ETHER_TYPE_IPV6 };
+	uint8_t b[8];
+
+	for (int f = 0; f < 2; f++) {
+		memcpy(b, p->mac.addr_bytes, 6);
+		b[6] = (uint8_t)(types[f] >> 8);
+		b[7] = (uint8_t)types[f];
+		memcpy(&p->l2_tail[f], b, 8);
+	}
+	memset(b, 0, 6);
+	memcpy(b + 6, p->mac.addr_bytes, 2);
+	memcpy(&p->l2_src_hi, b, 8);
+}
+
 static int port_init(struct dp *dp, unsigned i, char *err, size_t errlen)
 {
 	const struct conf_port *cp = &dp->conf->ports[i];
@@ -165,6 +182,7 @@ static int port_init(struct dp *dp, unsigned i, char *err, size_t errlen)
 		memcpy(p->mac.addr_bytes, cp->mac, 6);
 		rte_eth_dev_default_mac_addr_set(p->port_id, &p->mac);
 	}
+	port_l2_words(p);
 	port_addrs(p, cp);
 	snprintf(rname, sizeof(rname), "ctltx%u", i);
 	p->ctl_tx = rte_ring_create(rname, 1024, SOCKET_ID_ANY,

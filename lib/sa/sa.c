@@ -69,6 +69,8 @@ static void set_limits(struct sa *sa)
 	sa->hard_bytes = l->hard_bytes ? l->hard_bytes : UINT64_MAX;
 	if (sa->dir == SA_DIR_OUT) /* a run ending at soft_packets reaches it */
 		sa->seq_check = RTE_MIN(sa->seq_limit, sa->soft_packets - 1);
+	sa->life_limits = l->soft_bytes || l->hard_bytes || l->soft_packets ||
+			  l->hard_packets;
 }
 
 static void set_layout(struct sa *sa)
@@ -170,7 +172,7 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	struct sa *sa;
 
 	/* the per-packet lines of sa.h's layout stay what sa_prefetch fetches */
-	RTE_BUILD_BUG_ON(offsetof(struct sa, tmpl_sum) + 4 > RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, life_limits) >= RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct sa, seq) != RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct sa, tmpl) + 28 > 2 * RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct sa, outer_dst) + 16 > 2 * RTE_CACHE_LINE_SIZE);

@@ -77,6 +77,7 @@ struct sa {
 	uint8_t n_sel;
 	bool one_worker;	/* n_ctr == 1: the only writer of seq (sa_seq_reserve) */
 	uint32_t tmpl_sum;	/* outbound IPv4: sum of the template's fixed words */
+	bool life_limits;	/* a byte or packet lifetime is set (sa_life_charge) */
 
 	/* Line 1, what a run of packets reads and writes besides line 0, per
 	 * direction: with traffic spread over many SAs every line of an SA
@@ -111,7 +112,8 @@ struct sa {
 	struct sa_sel sel[SA_TS_MAX] __rte_cache_aligned;
 
 	/* Colder: lifetime totals (sa_life_take, once per chunk) and the rest. */
-	uint64_t bytes __rte_cache_aligned; /* lifetime taken by workers (sa_life) */
+	uint64_t bytes __rte_cache_aligned; /* lifetime taken by workers (sa_life);
+					     * kept only with life_limits */
 	uint64_t packets;		   /* the same, inbound */
 	uint64_t soft_bytes, hard_bytes, soft_packets, hard_packets;
 	uint64_t seq_limit;	/* outbound: last usable sequence number */
@@ -245,6 +247,8 @@ static inline unsigned sa_life_charge(struct sa *sa, unsigned worker,
 {
 	struct sa_ctr *c = &sa->ctr[worker];
 
+	if (!sa->life_limits)	/* nothing to reach: no totals kept */
+		return 0;
 	if (likely(c->credit_bytes >= bytes && c->credit_packets >= packets)) {
 		c->credit_bytes -= bytes;
 		c->credit_packets -= packets;

@@ -26,6 +26,7 @@ static struct sa *new_sa(unsigned workers, uint64_t soft_b, uint64_t hard_b,
 	sa->hard_bytes = hard_b;
 	sa->soft_packets = soft_p;
 	sa->hard_packets = hard_p;
+	sa->life_limits = true;	/* as sa_create() sets it when a limit is */
 	return sa;
 }
 
