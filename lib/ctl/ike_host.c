@@ -285,7 +285,7 @@ static int host_child_stats(void *host, uint64_t id, struct ike_child_stats *st)
 		sa_ctr_sum(in, &c);
 		st->in_packets = c.packets;
 		st->in_bytes = c.bytes;
-		t = __atomic_load_n(&in->last_rx_tsc, __ATOMIC_RELAXED);
+		t = sa_last_rx_tsc(in);
 		if (t) /* TSC -> the host's millisecond clock */
 			st->last_in_ms = ctl_now_ms() -
 					 (rte_get_tsc_cycles() - t) * 1000 / rte_get_tsc_hz();

@@ -155,7 +155,6 @@ struct worker {
 	struct { uint16_t port; uint16_t queue; } rxq[DP_MAX_RXQ];
 	uint16_t ip_id;
 	uint64_t now;		  /* TSC at the start of this iteration */
-	uint64_t tsc_ms;	  /* TSC ticks per millisecond */
 	/* tables owned by this worker */
 	struct spd *spd;
 	struct sa **sa_by_id;

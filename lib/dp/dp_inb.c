@@ -202,10 +202,8 @@ static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
 		wk_sa_event(w, sa, SA_EV_HARD);
 	else if (unlikely(ev & SA_LIFE_SOFT))
 		wk_sa_event(w, sa, SA_EV_SOFT);
-	/* For dead peer detection, seconds matter: a store every run would
-	 * bounce this shared line between workers. */
-	if (w->now - __atomic_load_n(&sa->last_rx_tsc, __ATOMIC_RELAXED) > w->tsc_ms)
-		__atomic_store_n(&sa->last_rx_tsc, w->now, __ATOMIC_RELAXED);
+	/* for dead peer detection (sa_last_rx_tsc): this worker's line */
+	__atomic_store_n(&c->last_rx_tsc, w->now, __ATOMIC_RELAXED);
 }
 
 /*

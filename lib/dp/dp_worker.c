@@ -188,7 +188,6 @@ int dp_workers_init(struct dp *dp, char *err, size_t errlen)
 
 		w->socket = (int)rte_lcore_to_socket_id(w->lcore);
 		w->ip_id = (uint16_t)rte_rand();
-		w->tsc_ms = dp->tsc_hz / 1000;
 		if (worker_tables(dp, w, err, errlen) < 0)
 			return -ENOMEM;
 		worker_queues(dp, w);

@@ -58,10 +58,9 @@ static void aes_expand(struct xform *x, IMB_MGR *mb, const uint8_t *key)
 		IMB_AES_KEYEXP_256(mb, key, x->k->aes.enc, x->k->aes.dec);
 }
 
-static int cipher_init(struct xform *x, IMB_MGR *mb, const uint8_t *key)
+static int cipher_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
+		       const uint8_t *key)
 {
-	const struct alg *a = x->alg;
-
 	switch (a->cipher) {
 	case ALG_CIPHER_AES_GCM:
 		x->cipher = IMB_CIPHER_GCM;
@@ -116,7 +115,6 @@ int xform_init(struct xform *x, struct xform_keys *keys, IMB_MGR *mb,
 	if (ekey_len != (unsigned)a->key_len + a->salt_len ||
 	    akey_len != a->auth_key_len)
 		return -EINVAL;
-	x->alg = a;
 	x->key_bytes = a->key_len;
 	x->iv_len = a->iv_len;
 	x->icv_len = a->icv_len;
@@ -124,7 +122,7 @@ int xform_init(struct xform *x, struct xform_keys *keys, IMB_MGR *mb,
 	x->esn = esn;
 	x->aead = a->aead;
 	memcpy(x->salt, ekey + a->key_len, a->salt_len);
-	rc = cipher_init(x, mb, ekey);
+	rc = cipher_init(x, mb, a, ekey);
 	if (rc == 0 && !a->aead) {
 		x->hash = integ_to_imb(a->integ);
 		hmac_pads(x, mb, akey, akey_len);

@@ -62,7 +62,7 @@ struct xform_keys {
 };
 
 /*
- * What a packet's crypto needs besides the keys: 32 bytes, so that it
+ * What a packet's crypto needs besides the keys: 24 bytes, so that it
  * shares a cache line with the SA's other per-packet fields (sa.h) while
  * the keys, ~1.3 KB, live apart.
  */
@@ -75,7 +75,6 @@ struct xform {
 	uint8_t path;		/* enum xform_path */
 	uint8_t salt[4];
 	struct xform_keys *k;	/* given to xform_init() */
-	const struct alg *alg;
 };
 
 /* keys: where the expanded keys go (the caller's, 64-byte aligned); x

@@ -129,6 +129,17 @@ static void init_selectors(struct sa *sa)
 		s->lo[2] = v[0], s->hi[2] = v[1], s->lo[3] = m[0], s->hi[3] = m[1];
 	}
 	sa->n_sel = sa->p.n_ts < SA_TS_MAX ? sa->p.n_ts : SA_TS_MAX;
+	if (sa->dir == SA_DIR_IN && sa->n_sel && sa->sel[0].af == AF_INET) {
+		const struct sa_sel *t = &sa->sel[0];	/* words' low halves */
+
+		sa->sel4 = (struct sa_sel4){
+			.proto = t->proto, .on = true,
+			.sp_lo = t->sp_lo, .sp_hi = t->sp_hi,
+			.dp_lo = t->dp_lo, .dp_hi = t->dp_hi,
+			.src = (uint32_t)t->lo[0], .smask = (uint32_t)t->lo[1],
+			.dst = (uint32_t)t->lo[2], .dmask = (uint32_t)t->lo[3],
+		};
+	}
 }
 
 static int init_crypto(struct sa *sa, const struct sa_params *p, void *mb,
@@ -172,12 +183,12 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	struct sa *sa;
 
 	/* the per-packet lines of sa.h's layout stay what sa_prefetch fetches */
-	RTE_BUILD_BUG_ON(offsetof(struct sa, life_limits) >= RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, outer_dst) + 16 > RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct sa, seq) != RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct sa, tmpl) + 28 > 2 * RTE_CACHE_LINE_SIZE);
-	RTE_BUILD_BUG_ON(offsetof(struct sa, outer_dst) + 16 > 2 * RTE_CACHE_LINE_SIZE);
-	RTE_BUILD_BUG_ON(offsetof(struct sa, sel[0].lo) + 32 >
-			 offsetof(struct sa, sel) + RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, sel4) + sizeof(struct sa_sel4) >
+			 2 * RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa_ctr, last_rx_tsc) + 8 > RTE_CACHE_LINE_SIZE);
 
 	if (p->alg == NULL || p->proto != SA_PROTO_ESP) {
 		snprintf(err, errlen, "SA %s: only ESP with a known suite", p->name);
@@ -296,4 +307,13 @@ void sa_ctr_sum(const struct sa *sa, struct sa_ctr *out)
 		for (unsigned d = 0; d < DROP_MAX; d++)
 			out->drops[d] += c->drops[d];
 	}
+}
+
+uint64_t sa_last_rx_tsc(const struct sa *sa)
+{
+	uint64_t t = 0;
+
+	for (unsigned w = 0; w < sa->n_ctr; w++)
+		t = RTE_MAX(t, __atomic_load_n(&sa->ctr[w].last_rx_tsc, __ATOMIC_RELAXED));
+	return t;
 }

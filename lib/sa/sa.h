@@ -55,10 +55,20 @@ struct sa_sel {
 	uint64_t hi[4];	/* the same, bytes 8-15 (IPv6) */
 };
 
+/* The first selector when it is IPv4, compact, in line 1 (sa_sel_match). */
+struct sa_sel4 {
+	uint8_t proto;		/* 0: any */
+	bool on;		/* the first selector is IPv4 */
+	uint16_t sp_lo, sp_hi, dp_lo, dp_hi;
+	uint32_t src, smask, dst, dmask;	/* wire order */
+};
+
+/* One worker's: its first line is written by every run of its packets. */
 struct sa_ctr {
 	uint64_t packets, bytes;
 	/* lifetime this worker took from the SA and has not used yet */
 	uint64_t credit_packets, credit_bytes;
+	uint64_t last_rx_tsc;	/* inbound, for DPD: this worker's last packet */
 	uint64_t drops[DROP_MAX];
 } __rte_cache_aligned;
 
@@ -66,7 +76,6 @@ struct sa {
 	/* Line 0, read-mostly: what every packet of either direction reads,
 	 * its crypto parameters included (their keys are in `keys`). */
 	struct xform xf;
-	uint32_t id;
 	uint32_t spi_be;
 	uint32_t state;		/* SA_ST_*: changes on lifetime events only */
 	uint8_t dir, mode, outer_af, encap;
@@ -76,8 +85,8 @@ struct sa {
 	uint16_t hdr_len;	/* outer L3 (+UDP) + ESP header + IV (tunnel) */
 	uint8_t n_sel;
 	bool one_worker;	/* n_ctr == 1: the only writer of seq (sa_seq_reserve) */
-	uint32_t tmpl_sum;	/* outbound IPv4: sum of the template's fixed words */
 	bool life_limits;	/* a byte or packet lifetime is set (sa_life_charge) */
+	uint8_t outer_dst[16];	/* inbound: our address the ESP must be sent to */
 
 	/* Line 1, what a run of packets reads and writes besides line 0, per
 	 * direction: with traffic spread over many SAs every line of an SA
@@ -97,27 +106,28 @@ struct sa {
 			uint16_t eg_port;	/* port index */
 			uint16_t eg_mtu;	/* of that port; 0: no route */
 			uint16_t eg_max_inner;	/* largest inner packet that fits */
+			uint32_t tmpl_sum;	/* IPv4: sum of the template's fixed words */
 			/* outer IP (+UDP) header: IPv4's in this line, IPv6's
 			 * into the next (sa_prefetch_keys) */
 			uint8_t tmpl[SA_HDR_MAX];
 		};
 		struct {	/* inbound */
 			struct replay rw;	/* anti-replay state (its bitmap apart) */
-			uint64_t last_rx_tsc;	/* for DPD: last inbound packet */
-			uint8_t outer_dst[16];	/* our address the ESP must be sent to */
+			struct sa_sel4 sel4;	/* sel[0] when IPv4 */
 		};
 	} __rte_cache_aligned;
 
-	/* Line 3, inbound: the first selector's IPv4 part (RFC 4301 §5.2). */
+	/* Colder: the selectors (RFC 4301 §5.2), the first's IPv4 copy aside. */
 	struct sa_sel sel[SA_TS_MAX] __rte_cache_aligned;
 
-	/* Colder: lifetime totals (sa_life_take, once per chunk) and the rest. */
+	/* Lifetime totals (sa_life_take, once per chunk) and the rest. */
 	uint64_t bytes __rte_cache_aligned; /* lifetime taken by workers (sa_life);
 					     * kept only with life_limits */
 	uint64_t packets;		   /* the same, inbound */
 	uint64_t soft_bytes, hard_bytes, soft_packets, hard_packets;
 	uint64_t seq_limit;	/* outbound: last usable sequence number */
 	struct ip_addr src, dst;
+	uint32_t id;
 	uint64_t created_tsc;	/* for time lifetimes */
 	unsigned n_ctr;
 	struct replay_word *rw_words;	/* inbound with a window */
@@ -138,11 +148,10 @@ static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inboun
 {
 	const char *p = (const char *)sa;
 
+	(void)inbound;
 	rte_prefetch0(p);
 	rte_prefetch0(p + RTE_CACHE_LINE_SIZE);
 	rte_prefetch0(&sa->ctr[worker]);
-	if (inbound)
-		rte_prefetch0(&sa->sel[0]);
 }
 
 static inline void sa_prefetch_keys(const struct sa *sa, bool inbound)
@@ -204,7 +213,18 @@ static inline bool sa_sel_match(const struct sa *sa, uint8_t af, const uint8_t *
 		memcpy(s, l3 + 8, 16);
 		memcpy(d, l3 + 24, 16);
 	}
-	for (unsigned i = 0; i < sa->n_sel; i++) {
+	/* the first selector from line 1 (the SA usually has one) */
+	if (af == AF_INET && sa->sel4.on) {
+		const struct sa_sel4 *t = &sa->sel4;
+
+		if ((!t->proto || t->proto == proto) &&
+		    (((uint32_t)s[0] & t->smask) ^ t->src) == 0 &&
+		    (((uint32_t)d[0] & t->dmask) ^ t->dst) == 0 &&
+		    sport >= t->sp_lo && sport <= t->sp_hi &&
+		    dport >= t->dp_lo && dport <= t->dp_hi)
+			return true;
+	}
+	for (unsigned i = af == AF_INET && sa->sel4.on; i < sa->n_sel; i++) {
 		const struct sa_sel *t = &sa->sel[i];
 		uint64_t diff;
 
@@ -259,5 +279,7 @@ static inline unsigned sa_life_charge(struct sa *sa, unsigned worker,
 
 /* Sum of the per-worker counters. */
 void sa_ctr_sum(const struct sa *sa, struct sa_ctr *out);
+/* Inbound: TSC of the last packet any worker accepted (0: none yet). */
+uint64_t sa_last_rx_tsc(const struct sa *sa);
 
 #endif
