@@ -94,7 +94,7 @@ static inline void ib_fetch(struct worker *w, struct esp_item *it, unsigned n,
 		struct sa *sa = it[f->keys].sa;
 
 		if (sa != NULL && (f->keys == 0 || sa != it[f->keys - 1].sa))
-			sa_prefetch_keys(sa, true);
+			sa_prefetch_keys(sa, true, it[f->keys].pi.l3_tot);
 	}
 }
 

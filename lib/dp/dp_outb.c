@@ -375,7 +375,7 @@ static inline void ob_fetch(struct worker *w, struct esp_item *it, unsigned n,
 			sa_prefetch(it[f->sa].sa, w->id, false);
 	for (; f->keys < keys_end; f->keys++)
 		if (f->keys == 0 || it[f->keys].sa != it[f->keys - 1].sa)
-			sa_prefetch_keys(it[f->keys].sa, false);
+			sa_prefetch_keys(it[f->keys].sa, false, it[f->keys].pi.l3_tot);
 }
 
 /* Returns how many packets were encrypted and handed on. */

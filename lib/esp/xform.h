@@ -115,11 +115,17 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 				  uint32_t pay_len,
 				  const struct xform_scratch *s);
 
-/* The keys a packet of this xform reads (sa_prefetch_keys): the AES round
- * keys (encryption or decryption schedule), and per suite the GHASH keys a
- * short packet uses (the table ends with the lowest powers of H) or the
- * HMAC pads. Reads x's header line, so call it once that is cached. */
-static inline void xform_prefetch_keys(const struct xform *x, bool decrypt)
+/*
+ * The keys a packet of this xform reads (sa_prefetch_keys): the AES round
+ * keys (encryption or decryption schedule), and per suite the HMAC pads or
+ * the GHASH keys a message of pay_len bytes uses. Those are ipsec-mb's
+ * AVX-512 layout of gcm_key_data: H^i at byte 16 * (63 - i), H^1 last, and
+ * a message of n blocks multiplies by H^1..H^min(n, 48): a 64-byte frame
+ * one line of them, a 1420-byte frame all thirteen. Reads x's line, so
+ * call it once that is cached.
+ */
+static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
+				       uint32_t pay_len)
 {
 	const char *k = (const char *)x->k;
 
@@ -133,9 +139,11 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt)
 	if (x->key_bytes > 16)
 		rte_prefetch0(k + 192);
 	if (x->path == XF_PATH_GCM) {
+		uint32_t nb = RTE_MIN(48u, pay_len / 16 + 1);
+
 		k = (const char *)&x->k->gcm;
-		rte_prefetch0(k + sizeof(x->k->gcm) - 65);
-		rte_prefetch0(k + sizeof(x->k->gcm) - 1);
+		for (uint32_t off = 16 * (63 - nb) & ~63u; off <= 16 * 62; off += 64)
+			rte_prefetch0(k + off);
 	} else if (x->path == XF_PATH_ETM) {
 		rte_prefetch0(x->k->ipad);
 		rte_prefetch0(x->k->opad);

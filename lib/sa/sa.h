@@ -154,9 +154,13 @@ static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inboun
 	rte_prefetch0(&sa->ctr[worker]);
 }
 
-static inline void sa_prefetch_keys(const struct sa *sa, bool inbound)
+/* l3_len: the IP packet's length, inner (outbound) or outer (inbound). */
+static inline void sa_prefetch_keys(const struct sa *sa, bool inbound,
+				    uint32_t l3_len)
 {
-	xform_prefetch_keys(&sa->xf, inbound);
+	uint32_t pay = inbound ? l3_len - sa->hdr_len - sa->xf.icv_len : l3_len + 2;
+
+	xform_prefetch_keys(&sa->xf, inbound, pay);
 	if (inbound) {	/* the bitmap word of the newest numbers */
 		if (sa->rw.win)
 			rte_prefetch0(&sa->rw.w[(sa->rw.top >> 6) & sa->rw.mask]);
