@@ -163,7 +163,6 @@ struct worker {
 	struct txbuf tx[DP_MAX_PORTS];
 	struct esp_item items[DP_BURST_MAX];
 	struct etm_batch etm;
-	struct esp_item *gcm_pend;	/* outbound: encapsulated, to seal next */
 	struct spd_cache spdc_out;	/* outbound IPv4 decisions of w->spd */
 	struct nh_cache_ent nhc[NHC_SIZE];
 	struct rte_ip_frag_tbl *frag_tbl;	/* fragments for us */

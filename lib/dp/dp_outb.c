@@ -269,32 +269,9 @@ static void ob_send(struct worker *w, struct esp_item *it)
 	wk_fwd(w, m, sa->mode == SA_MODE_TUNNEL ? sa->outer_af : it->pi.af, true);
 }
 
-/*
- * AES-GCM packets are sealed and sent one packet after their encapsulation:
- * the cipher reads the headers and trailer just written with 16- to 64-byte
- * loads, which wait for narrower stores to reach the cache when they come
- * right after them (~30 cycles a packet); one packet later they have. Takes
- * the next packet to hold (NULL: none, flush) and returns how many were sent.
- */
-static unsigned gcm_pending(struct worker *w, struct esp_item *next)
-{
-	struct esp_item *x = w->gcm_pend;
-
-	w->gcm_pend = next;
-	if (x == NULL)
-		return 0;
-	xform_gcm_seal(&x->sa->xf, w->mb, x->esp, x->pay_len,
-		       (uint32_t)(x->seq >> 32), &x->scratch);
-	x->verdict = 0;
-	ob_send(w, x);
-	x->m = NULL;
-	return 1;
-}
-
-/* Encapsulate one run of packets that share an SA and start their crypto;
- * AES-GCM packets are sealed and sent (their slots cleared) as they go.
- * Returns how many were sent. */
-static inline __attribute__((always_inline)) unsigned
+/* Encapsulate one run of packets that share an SA and start their crypto,
+ * except AES-GCM's, which ob_crypto() seals as it sends. */
+static inline __attribute__((always_inline)) void
 run_encap(struct worker *w, struct esp_item *it, unsigned k)
 {
 	struct sa *sa = it[0].sa;
@@ -302,7 +279,7 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 	struct sa_ctr *ctr;
 	uint64_t seq, pkts, bytes;
 	uint8_t ivs[DP_BURST_MAX][16];
-	unsigned n, sent = 0;
+	unsigned n;
 
 	run_egress(sa, &eg);
 	/* Packets that cannot go leave before sequence numbers are reserved,
@@ -335,18 +312,13 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 			wk_l2_put(rte_pktmbuf_mtod(x->m, void *), eg.l2a, eg.l2b);
 			x->tx = (int16_t)eg.port;
 		}
-		if (sa->xf.path == XF_PATH_GCM) {
-			/* sealed one packet later, see gcm_pending() */
-			x->seq = seq;
-			sent += gcm_pending(w, x);
-			continue;
-		}
-		ob_encrypt(w, x, (uint32_t)(seq >> 32));
+		x->seq = seq;
+		if (sa->xf.path != XF_PATH_GCM)
+			ob_encrypt(w, x, (uint32_t)(seq >> 32));
 	}
 	ctr = &sa->ctr[w->id];
 	ctr->packets += pkts;
 	ctr->bytes += bytes;
-	return sent;
 }
 
 /*
@@ -378,7 +350,17 @@ static inline void ob_fetch(struct worker *w, struct esp_item *it, unsigned n,
 			sa_prefetch_keys(it[f->keys].sa, false, it[f->keys].pi.l3_tot);
 }
 
-/* Returns how many packets were encrypted and handed on. */
+/*
+ * Two passes: runs are admitted and encapsulated first, every packet's
+ * crypto but AES-GCM's queued; then, once the queued bursts are done, each
+ * packet in arrival order is sent, AES-GCM ones sealed just before. The
+ * first pass makes no call per packet into ipsec-mb, so its state stays in
+ * registers (with one packet per run, when every packet has an SA of its
+ * own, a call per run spilled it); and AES-GCM's 16- to 64-byte loads of
+ * the headers and trailer come long after the narrower stores that wrote
+ * them, which they would otherwise wait for (store forwarding).
+ * Returns how many packets were encrypted and handed on.
+ */
 static unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
 	struct ob_fetch f = { 0, 0 };
@@ -390,17 +372,23 @@ static unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 		while (i + k < n && it[i + k].sa == it[i].sa)
 			k++;
 		ob_fetch(w, it, n, &f, i + k);
-		sent += run_encap(w, &it[i], k);
+		run_encap(w, &it[i], k);
 		i += k;
 	}
-	sent += gcm_pending(w, NULL);
 	etm_seal_flush(w);
 	cq_flush(w, ob_done);
 	for (i = 0; i < n; i++) {
-		if (it[i].m == NULL)
+		struct esp_item *x = &it[i];
+
+		if (x->m == NULL)
 			continue;
-		sent += it[i].verdict == 0;
-		ob_send(w, &it[i]);
+		if (x->sa->xf.path == XF_PATH_GCM) {
+			xform_gcm_seal(&x->sa->xf, w->mb, x->esp, x->pay_len,
+				       (uint32_t)(x->seq >> 32), &x->scratch);
+			x->verdict = 0;
+		}
+		sent += x->verdict == 0;
+		ob_send(w, x);
 	}
 	return sent;
 }
