@@ -277,18 +277,32 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 	struct sa *sa = it[0].sa;
 	struct ob_egress eg;
 	struct sa_ctr *ctr;
-	uint64_t seq, pkts, bytes;
+	uint64_t seq, pkts, bytes = 0;
+	uint64_t used = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
 	uint8_t ivs[DP_BURST_MAX][16];
-	unsigned n;
+	unsigned n, fit = 0;
 
 	run_egress(sa, &eg);
-	/* Packets that cannot go leave before sequence numbers are reserved,
-	 * so that the SA's numbers stay contiguous. */
-	n = k = run_filter(w, it, k, &eg, &bytes);
-	seq = k ? run_admit(w, sa, it, &k, &bytes) : 0;
+	/* The usual run takes no decision beyond these: every packet fits the
+	 * link as it is (eg_max_inner is 0 but in tunnel mode), the run stays
+	 * below the SA's packet limits, the SA is alive, has no byte lifetime
+	 * and one worker (sa->plain): its numbers are taken by a plain store.
+	 * Any other goes through run_filter() and run_admit(): packets that
+	 * cannot go leave before sequence numbers are reserved, so that the
+	 * SA's numbers stay contiguous. */
+	while (fit < k && it[fit].pi.l3_tot <= sa->eg_max_inner)
+		bytes += it[fit++].pi.l3_tot;
+	if (likely(fit == k && sa->plain && used + k <= sa->seq_check &&
+		   !(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD))) {
+		seq = used + 1;
+		__atomic_store_n(&sa->seq, used + k, __ATOMIC_RELAXED);
+	} else {
+		n = k = run_filter(w, it, k, &eg, &bytes);
+		seq = k ? run_admit(w, sa, it, &k, &bytes) : 0;
+		if (k < n)
+			run_drop(w, sa, it + k, n - k);
+	}
 	pkts = k;
-	if (k < n)
-		run_drop(w, sa, it + k, n - k);
 	if (sa->xf.cipher == IMB_CIPHER_CBC) /* IVs for the run at once */
 		xform_make_ivs(&sa->xf, seq, k, ivs);
 	for (unsigned i = 0; i < k; i++, seq++) {
@@ -332,22 +346,27 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 #define OB_AHEAD_KEYS 3
 
 struct ob_fetch {
-	unsigned sa, keys;	/* the next packets whose SA lines / keys to fetch */
+	struct esp_item *sa, *keys;	/* the next packets whose lines / keys to fetch */
+	const struct sa *sa_last, *keys_last;	/* fetched last: once per run */
 };
 
 /* Fetch for the packets up to `upto` (exclusive), once per run of an SA. */
 static inline void ob_fetch(struct worker *w, struct esp_item *it, unsigned n,
 			    struct ob_fetch *f, unsigned upto)
 {
-	unsigned sa_end = RTE_MIN(n, upto + OB_AHEAD_SA);
-	unsigned keys_end = RTE_MIN(n, upto + OB_AHEAD_KEYS);
+	struct esp_item *sa_end = it + RTE_MIN(n, upto + OB_AHEAD_SA);
+	struct esp_item *keys_end = it + RTE_MIN(n, upto + OB_AHEAD_KEYS);
 
 	for (; f->sa < sa_end; f->sa++)
-		if (f->sa == 0 || it[f->sa].sa != it[f->sa - 1].sa)
-			sa_prefetch(it[f->sa].sa, w->id, false);
+		if (f->sa->sa != f->sa_last) {
+			f->sa_last = f->sa->sa;
+			sa_prefetch(f->sa_last, w->id, false);
+		}
 	for (; f->keys < keys_end; f->keys++)
-		if (f->keys == 0 || it[f->keys].sa != it[f->keys - 1].sa)
-			sa_prefetch_keys(it[f->keys].sa, false, it[f->keys].pi.l3_tot);
+		if (f->keys->sa != f->keys_last) {
+			f->keys_last = f->keys->sa;
+			sa_prefetch_keys(f->keys_last, false, f->keys->pi.l3_tot);
+		}
 }
 
 /*
@@ -363,7 +382,7 @@ static inline void ob_fetch(struct worker *w, struct esp_item *it, unsigned n,
  */
 static unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
-	struct ob_fetch f = { 0, 0 };
+	struct ob_fetch f = { it, it, NULL, NULL };
 	unsigned i = 0, sent = 0;
 
 	while (i < n) {

@@ -71,6 +71,7 @@ static void set_limits(struct sa *sa)
 		sa->seq_check = RTE_MIN(sa->seq_limit, sa->soft_packets - 1);
 	sa->life_limits = l->soft_bytes || l->hard_bytes || l->soft_packets ||
 			  l->hard_packets;
+	sa->plain = sa->one_worker && !sa->life_limits;
 }
 
 static void set_layout(struct sa *sa)

@@ -86,6 +86,7 @@ struct sa {
 	uint8_t n_sel;
 	bool one_worker;	/* n_ctr == 1: the only writer of seq (sa_seq_reserve) */
 	bool life_limits;	/* a byte or packet lifetime is set (sa_life_charge) */
+	bool plain;		/* one_worker && !life_limits: runs need no atomics */
 	uint8_t outer_dst[16];	/* inbound: our address the ESP must be sent to */
 
 	/* Line 1, what a run of packets reads and writes besides line 0, per
