@@ -126,7 +126,7 @@ static void put_sas(struct out *o, struct dp *dp)
 		    sa->mode == SA_MODE_TUNNEL ? "tunnel" : "transport", sa->p.alg->name,
 		    ip_addr_fmt(&sa->src, s, sizeof(s)), ip_addr_fmt(&sa->dst, d, sizeof(d)),
 		    sa->p.esn ? "true" : "false", sa->encap ? "true" : "false",
-		    c.packets, c.bytes, sa->p.ike_ref ? "true" : "false");
+		    c.run.packets, c.run.bytes, sa->p.ike_ref ? "true" : "false");
 		first = false;
 	}
 	dp_tables_unlock();

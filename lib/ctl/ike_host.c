@@ -283,8 +283,8 @@ static int host_child_stats(void *host, uint64_t id, struct ike_child_stats *st)
 	out = dp_sa_get(H.dp, r->out_id);
 	if (in) {
 		sa_ctr_sum(in, &c);
-		st->in_packets = c.packets;
-		st->in_bytes = c.bytes;
+		st->in_packets = c.run.packets;
+		st->in_bytes = c.run.bytes;
 		t = sa_last_rx_tsc(in);
 		if (t) /* TSC -> the host's millisecond clock */
 			st->last_in_ms = ctl_now_ms() -
@@ -292,8 +292,8 @@ static int host_child_stats(void *host, uint64_t id, struct ike_child_stats *st)
 	}
 	if (out) {
 		sa_ctr_sum(out, &c);
-		st->out_packets = c.packets;
-		st->out_bytes = c.bytes;
+		st->out_packets = c.run.packets;
+		st->out_bytes = c.run.bytes;
 	}
 	return 0;
 }

@@ -164,7 +164,7 @@ static int cb_sas(const char *cmd, const char *params, struct rte_tel_data *d)
 			 " bytes=%" PRIu64, sa->p.name, sa->p.spi,
 			 sa->dir == SA_DIR_IN ? "in" : "out",
 			 sa->mode == SA_MODE_TUNNEL ? "tunnel" : "transport",
-			 sa->p.alg->name, c.packets, c.bytes);
+			 sa->p.alg->name, c.run.packets, c.run.bytes);
 		rte_tel_data_add_dict_string(d, key, val);
 		n++;
 	}
@@ -220,8 +220,8 @@ static int cb_sa(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "udp_encap", sa->encap);
 	rte_tel_data_add_dict_u64(d, "replay_window", sa->p.replay_window);
 	rte_tel_data_add_dict_u64(d, "seq", sa->dir == SA_DIR_OUT ? sa->seq : sa->rw.top);
-	rte_tel_data_add_dict_u64(d, "packets", c.packets);
-	rte_tel_data_add_dict_u64(d, "bytes", c.bytes);
+	rte_tel_data_add_dict_u64(d, "packets", c.run.packets);
+	rte_tel_data_add_dict_u64(d, "bytes", c.run.bytes);
 	rte_tel_data_add_dict_string(d, "state", sa->state & SA_ST_DEAD ? "expired" :
 				     sa->state & SA_ST_SOFT_RAISED ? "soft-expired" : "active");
 	drops = rte_tel_data_alloc();
@@ -346,7 +346,7 @@ void stats_report(const struct dp *dp, FILE *f)
 		sa_ctr_sum(sa, &c);
 		fprintf(f, "  %-16s spi 0x%08x %-3s %-16s packets %" PRIu64 " bytes %" PRIu64,
 			sa->p.name, sa->p.spi, sa->dir == SA_DIR_IN ? "in" : "out",
-			sa->p.alg->name, c.packets, c.bytes);
+			sa->p.alg->name, c.run.packets, c.run.bytes);
 		for (unsigned r = 0; r < DROP_MAX; r++)
 			if (c.drops[r])
 				fprintf(f, " %s=%" PRIu64, drop_names[r], c.drops[r]);

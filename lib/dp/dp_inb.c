@@ -94,7 +94,7 @@ static inline void ib_fetch(struct worker *w, struct esp_item *it, unsigned n,
 		struct sa *sa = it[f->keys].sa;
 
 		if (sa != NULL && (f->keys == 0 || sa != it[f->keys - 1].sa))
-			sa_prefetch_keys(sa, true, it[f->keys].pi.l3_tot);
+			sa_prefetch_keys(sa, w->id, true, it[f->keys].pi.l3_tot);
 	}
 }
 
@@ -195,8 +195,8 @@ static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
 
 	if (pkts == 0)
 		return;
-	c->packets += pkts;
-	c->bytes += bytes;
+	c->run.packets += pkts;
+	c->run.bytes += bytes;
 	ev = sa_life_charge(sa, w->id, pkts, bytes, true);
 	if (unlikely(ev & SA_LIFE_HARD))
 		wk_sa_event(w, sa, SA_EV_HARD);

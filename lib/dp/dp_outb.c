@@ -276,7 +276,7 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 {
 	struct sa *sa = it[0].sa;
 	struct ob_egress eg;
-	struct sa_ctr *ctr;
+	struct sa_count *ctr;
 	uint64_t seq, pkts, bytes = 0;
 	uint64_t used = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
 	uint8_t ivs[DP_BURST_MAX][16];
@@ -330,7 +330,7 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 		if (sa->xf.path != XF_PATH_GCM)
 			ob_encrypt(w, x, (uint32_t)(seq >> 32));
 	}
-	ctr = &sa->ctr[w->id];
+	ctr = sa_run_count(sa, w->id);
 	ctr->packets += pkts;
 	ctr->bytes += bytes;
 }
@@ -365,7 +365,7 @@ static inline void ob_fetch(struct worker *w, struct esp_item *it, unsigned n,
 	for (; f->keys < keys_end; f->keys++)
 		if (f->keys->sa != f->keys_last) {
 			f->keys_last = f->keys->sa;
-			sa_prefetch_keys(f->keys_last, false, f->keys->pi.l3_tot);
+			sa_prefetch_keys(f->keys_last, w->id, false, f->keys->pi.l3_tot);
 		}
 }
 

@@ -303,10 +303,14 @@ void sa_ctr_sum(const struct sa *sa, struct sa_ctr *out)
 	for (unsigned w = 0; w < sa->n_ctr; w++) {
 		const struct sa_ctr *c = &sa->ctr[w];
 
-		out->packets += c->packets;
-		out->bytes += c->bytes;
+		out->run.packets += c->run.packets;
+		out->run.bytes += c->run.bytes;
 		for (unsigned d = 0; d < DROP_MAX; d++)
 			out->drops[d] += c->drops[d];
+	}
+	if (sa_run_count((struct sa *)sa, 0) == &sa->solo) {
+		out->run.packets += __atomic_load_n(&sa->solo.packets, __ATOMIC_RELAXED);
+		out->run.bytes += __atomic_load_n(&sa->solo.bytes, __ATOMIC_RELAXED);
 	}
 }
 

@@ -63,9 +63,14 @@ struct sa_sel4 {
 	uint32_t src, smask, dst, dmask;	/* wire order */
 };
 
+/* What a run of packets adds to. */
+struct sa_count {
+	uint64_t packets, bytes;
+};
+
 /* One worker's: its first line is written by every run of its packets. */
 struct sa_ctr {
-	uint64_t packets, bytes;
+	struct sa_count run;	/* but outbound with one worker: sa->solo */
 	/* lifetime this worker took from the SA and has not used yet */
 	uint64_t credit_packets, credit_bytes;
 	uint64_t last_rx_tsc;	/* inbound, for DPD: this worker's last packet */
@@ -87,7 +92,13 @@ struct sa {
 	bool one_worker;	/* n_ctr == 1: the only writer of seq (sa_seq_reserve) */
 	bool life_limits;	/* a byte or packet lifetime is set (sa_life_charge) */
 	bool plain;		/* one_worker && !life_limits: runs need no atomics */
-	uint8_t outer_dst[16];	/* inbound: our address the ESP must be sent to */
+	union {
+		uint8_t outer_dst[16];	/* inbound: our address the ESP must be sent to */
+		/* Outbound with one worker: its run counters, here rather than
+		 * in ctr[0], whose line would be one more miss a packet when
+		 * every packet has an SA of its own (sa_run_count) */
+		struct sa_count solo;
+	};
 
 	/* Line 1, what a run of packets reads and writes besides line 0, per
 	 * direction: with traffic spread over many SAs every line of an SA
@@ -149,15 +160,15 @@ static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inboun
 {
 	const char *p = (const char *)sa;
 
-	(void)inbound;
 	rte_prefetch0(p);
 	rte_prefetch0(p + RTE_CACHE_LINE_SIZE);
-	rte_prefetch0(&sa->ctr[worker]);
+	if (inbound)	/* outbound: sa_prefetch_keys() knows whether it counts there */
+		rte_prefetch0(&sa->ctr[worker]);
 }
 
 /* l3_len: the IP packet's length, inner (outbound) or outer (inbound). */
-static inline void sa_prefetch_keys(const struct sa *sa, bool inbound,
-				    uint32_t l3_len)
+static inline void sa_prefetch_keys(const struct sa *sa, unsigned worker,
+				    bool inbound, uint32_t l3_len)
 {
 	uint32_t pay = inbound ? l3_len - sa->hdr_len - sa->xf.icv_len : l3_len + 2;
 
@@ -165,13 +176,23 @@ static inline void sa_prefetch_keys(const struct sa *sa, bool inbound,
 	if (inbound) {	/* the bitmap word of the newest numbers */
 		if (sa->rw.win)
 			rte_prefetch0(&sa->rw.w[(sa->rw.top >> 6) & sa->rw.mask]);
-	} else if (sa->outer_af == AF_INET6) {	/* the template's end */
-		rte_prefetch0(sa->tmpl + SA_HDR_MAX - 1);
+	} else {
+		if (sa->outer_af == AF_INET6)	/* the template's end */
+			rte_prefetch0(sa->tmpl + SA_HDR_MAX - 1);
+		if (!sa->one_worker)	/* see sa_run_count() */
+			rte_prefetch0(&sa->ctr[worker]);
 	}
 }
 
 /* Create from params (copied; keys are expanded then wiped from the copy).
  * mb: any initialised ipsec-mb manager, used for key expansion only. */
+/* Where a worker's runs of the SA are counted (sa_ctr_sum adds them up). */
+static inline struct sa_count *sa_run_count(struct sa *sa, unsigned worker)
+{
+	return sa->dir == SA_DIR_OUT && sa->one_worker ? &sa->solo
+						       : &sa->ctr[worker].run;
+}
+
 struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 		     void *imb_mgr, int socket, char *err, size_t errlen);
 void sa_free(struct sa *sa);
