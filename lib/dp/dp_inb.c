@@ -41,7 +41,6 @@ static bool outer_fits(const struct sa *sa, struct rte_mbuf *m,
 {
 	const uint8_t *l3 = pkt_l3(m, pi);
 	bool encap = esp_off != (uint32_t)pi->l2_len + pi->l3_len;
-
 	uint32_t d4;
 
 	if (sa->outer_af != pi->af || encap != !!sa->encap)
@@ -189,9 +188,8 @@ static bool ib_start(struct worker *w, struct esp_item *it)
 static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
 			uint64_t bytes)
 {
-	unsigned ev;
-
 	struct sa_ctr *c = &sa->ctr[w->id];
+	unsigned ev;
 
 	if (pkts == 0)
 		return;

@@ -166,7 +166,8 @@ static void run_drop(struct worker *w, struct sa *sa, struct esp_item *it,
 
 /* The packets of a run that may be sent (MTU) at the front, in order; the
  * others are consumed and their slots cleared. Returns how many remain,
- * and in *bytes their length. */
+ * and in *bytes their length. For runs that do not all fit as they are
+ * (run_encap checks that first). */
 static unsigned run_filter(struct worker *w, struct esp_item *it, unsigned k,
 			   const struct ob_egress *eg, uint64_t *bytes)
 {
@@ -177,14 +178,6 @@ static unsigned run_filter(struct worker *w, struct esp_item *it, unsigned k,
 	unsigned n = 0;
 
 	*bytes = 0;
-	if (likely(tunnel && eg->mtu)) {	/* usually all fit */
-		for (; n < k && it[n].pi.l3_tot <= tmax; n++)
-			*bytes += it[n].pi.l3_tot;
-		if (n == k)
-			return k;
-		n = 0;
-		*bytes = 0;
-	}
 	for (unsigned i = 0; i < k; i++) {
 		uint16_t mtu = tunnel ? eg->mtu : packet_dst_mtu(it[i].m, &it[i].pi);
 		uint32_t max = tunnel ? tmax : mtu ? esp_outb_max_len(sa, &it[i].pi, mtu) : 0;
@@ -286,18 +279,19 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 	/* The usual run takes no decision beyond these: every packet fits the
 	 * link as it is (eg_max_inner is 0 but in tunnel mode), the run stays
 	 * below the SA's packet limits, the SA is alive, has no byte lifetime
-	 * and one worker (sa->plain): its numbers are taken by a plain store.
-	 * Any other goes through run_filter() and run_admit(): packets that
-	 * cannot go leave before sequence numbers are reserved, so that the
-	 * SA's numbers stay contiguous. */
+	 * and one worker: its numbers are taken by a plain store. Any other
+	 * goes through run_filter() (unless all fit) and run_admit(): packets
+	 * that cannot go leave before sequence numbers are reserved, so that
+	 * the SA's numbers stay contiguous. */
 	while (fit < k && it[fit].pi.l3_tot <= sa->eg_max_inner)
 		bytes += it[fit++].pi.l3_tot;
-	if (likely(fit == k && sa->plain && used + k <= sa->seq_check &&
+	if (likely(fit == k && sa->one_worker && !sa->life_limits &&
+		   used + k <= sa->seq_check &&
 		   !(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD))) {
 		seq = used + 1;
 		__atomic_store_n(&sa->seq, used + k, __ATOMIC_RELAXED);
 	} else {
-		n = k = run_filter(w, it, k, &eg, &bytes);
+		n = k = fit == k ? k : run_filter(w, it, k, &eg, &bytes);
 		seq = k ? run_admit(w, sa, it, &k, &bytes) : 0;
 		if (k < n)
 			run_drop(w, sa, it + k, n - k);

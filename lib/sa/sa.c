@@ -71,7 +71,6 @@ static void set_limits(struct sa *sa)
 		sa->seq_check = RTE_MIN(sa->seq_limit, sa->soft_packets - 1);
 	sa->life_limits = l->soft_bytes || l->hard_bytes || l->soft_packets ||
 			  l->hard_packets;
-	sa->plain = sa->one_worker && !sa->life_limits;
 }
 
 static void set_layout(struct sa *sa)
@@ -308,7 +307,7 @@ void sa_ctr_sum(const struct sa *sa, struct sa_ctr *out)
 		for (unsigned d = 0; d < DROP_MAX; d++)
 			out->drops[d] += c->drops[d];
 	}
-	if (sa_run_count((struct sa *)sa, 0) == &sa->solo) {
+	if (sa_counts_solo(sa)) {
 		out->run.packets += __atomic_load_n(&sa->solo.packets, __ATOMIC_RELAXED);
 		out->run.bytes += __atomic_load_n(&sa->solo.bytes, __ATOMIC_RELAXED);
 	}

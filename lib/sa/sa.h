@@ -91,7 +91,6 @@ struct sa {
 	uint8_t n_sel;
 	bool one_worker;	/* n_ctr == 1: the only writer of seq (sa_seq_reserve) */
 	bool life_limits;	/* a byte or packet lifetime is set (sa_life_charge) */
-	bool plain;		/* one_worker && !life_limits: runs need no atomics */
 	union {
 		uint8_t outer_dst[16];	/* inbound: our address the ESP must be sent to */
 		/* Outbound with one worker: its run counters, here rather than
@@ -148,6 +147,18 @@ struct sa {
 	struct sa_ctr ctr[];	/* one per worker */
 };
 
+/* Outbound with one worker: runs are counted in sa->solo, not ctr[0]. */
+static inline bool sa_counts_solo(const struct sa *sa)
+{
+	return sa->dir == SA_DIR_OUT && sa->one_worker;
+}
+
+/* Where a worker's runs of the SA are counted (sa_ctr_sum adds them up). */
+static inline struct sa_count *sa_run_count(struct sa *sa, unsigned worker)
+{
+	return sa_counts_solo(sa) ? &sa->solo : &sa->ctr[worker].run;
+}
+
 /*
  * Fetch the lines a packet of the SA will touch, ahead of it: with many SAs
  * each packet's SA is likely out of the caches, and its lines would
@@ -179,20 +190,13 @@ static inline void sa_prefetch_keys(const struct sa *sa, unsigned worker,
 	} else {
 		if (sa->outer_af == AF_INET6)	/* the template's end */
 			rte_prefetch0(sa->tmpl + SA_HDR_MAX - 1);
-		if (!sa->one_worker)	/* see sa_run_count() */
+		if (!sa_counts_solo(sa))	/* see sa_run_count() */
 			rte_prefetch0(&sa->ctr[worker]);
 	}
 }
 
 /* Create from params (copied; keys are expanded then wiped from the copy).
  * mb: any initialised ipsec-mb manager, used for key expansion only. */
-/* Where a worker's runs of the SA are counted (sa_ctr_sum adds them up). */
-static inline struct sa_count *sa_run_count(struct sa *sa, unsigned worker)
-{
-	return sa->dir == SA_DIR_OUT && sa->one_worker ? &sa->solo
-						       : &sa->ctr[worker].run;
-}
-
 struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 		     void *imb_mgr, int socket, char *err, size_t errlen);
 void sa_free(struct sa *sa);
