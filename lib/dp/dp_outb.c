@@ -330,8 +330,49 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 }
 
 /*
- * How far ahead (in packets) an SA's lines and then its keys are fetched.
- * With traffic spread over thousands of SAs every packet's SA is a miss,
+ * A run of one packet, the usual run when traffic is spread over many SAs
+ * (every packet an SA of its own): run_encap()'s common case without its
+ * loops over the run, which cost ~60 instructions a packet there. Takes
+ * the packet when it needs no decision (as run_encap's plain store path:
+ * tunnel mode, fits the link, next hop known, one worker, no lifetime
+ * limits, below seq_check, alive); otherwise returns false before
+ * changing anything, and run_encap() does the rest.
+ */
+static inline __attribute__((always_inline)) bool
+run_one(struct worker *w, struct esp_item *x)
+{
+	struct sa *sa = x->sa;
+	uint64_t used = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
+	uint64_t mac, l2a, l2b;
+
+	/* eg_max_inner is 0 but in tunnel mode */
+	if (unlikely(x->pi.l3_tot > sa->eg_max_inner || !sa->one_worker ||
+		     sa->life_limits || used >= sa->seq_check ||
+		     (__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD)))
+		return false;
+	mac = wk_neigh_word(sa->eg_mac);
+	if (unlikely(mac == 0))
+		return false;
+	if (unlikely(esp_outb_encap_iv(sa, x->m, &x->pi, used + 1, w->ip_id,
+				       NULL, &x->esp, &x->pay_len) != 0))
+		return false;	/* the packet is untouched: run_encap drops it */
+	w->ip_id++;
+	__atomic_store_n(&sa->seq, used + 1, __ATOMIC_RELAXED);
+	wk_l2_words(&g_dp->port[sa->eg_port], mac, sa->outer_af, &l2a, &l2b);
+	wk_l2_put(rte_pktmbuf_mtod(x->m, void *), l2a, l2b);
+	x->tx = (int16_t)sa->eg_port;
+	x->seq = used + 1;
+	if (sa->xf.path != XF_PATH_GCM)
+		ob_encrypt(w, x, (uint32_t)((used + 1) >> 32));
+	sa->solo.packets++;	/* sa_run_count(): one worker */
+	sa->solo.bytes += x->pi.l3_tot;
+	return true;
+}
+
+/*
+ * How far ahead (in runs, each an SA's) an SA's lines and then its keys
+ * are fetched. With traffic spread over thousands of SAs every packet is a
+ * run of its own, and every packet's SA is a miss,
  * to L3 or memory: the lines are requested while the packets before are
  * encrypted (~100-400 cycles each), as many at a time as the core can have
  * in flight; the keys once the line that locates them has arrived.
@@ -339,28 +380,9 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 #define OB_AHEAD_SA 6
 #define OB_AHEAD_KEYS 3
 
-struct ob_fetch {
-	struct esp_item *sa, *keys;	/* the next packets whose lines / keys to fetch */
-	const struct sa *sa_last, *keys_last;	/* fetched last: once per run */
-};
-
-/* Fetch for the packets up to `upto` (exclusive), once per run of an SA. */
-static inline void ob_fetch(struct worker *w, struct esp_item *it, unsigned n,
-			    struct ob_fetch *f, unsigned upto)
+static inline void ob_fetch_keys(struct worker *w, const struct esp_item *x)
 {
-	struct esp_item *sa_end = it + RTE_MIN(n, upto + OB_AHEAD_SA);
-	struct esp_item *keys_end = it + RTE_MIN(n, upto + OB_AHEAD_KEYS);
-
-	for (; f->sa < sa_end; f->sa++)
-		if (f->sa->sa != f->sa_last) {
-			f->sa_last = f->sa->sa;
-			sa_prefetch(f->sa_last, w->id, false);
-		}
-	for (; f->keys < keys_end; f->keys++)
-		if (f->keys->sa != f->keys_last) {
-			f->keys_last = f->keys->sa;
-			sa_prefetch_keys(f->keys_last, w->id, false, f->keys->pi.l3_tot);
-		}
+	sa_prefetch_keys(x->sa, w->id, false, x->pi.l3_tot);
 }
 
 /*
@@ -372,21 +394,38 @@ static inline void ob_fetch(struct worker *w, struct esp_item *it, unsigned n,
  * own, a call per run spilled it); and AES-GCM's 16- to 64-byte loads of
  * the headers and trailer come long after the narrower stores that wrote
  * them, which they would otherwise wait for (store forwarding).
+ * The runs are found first, so that the fetching ahead goes by run: one
+ * step per packet when every packet has an SA of its own, nothing per
+ * packet when the burst is one SA's. Flattened: with two calls of the
+ * encapsulation (run_one, run_encap) it is otherwise left out of line,
+ * ~20 instructions a packet.
  * Returns how many packets were encrypted and handed on.
  */
-static unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
+static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
-	struct ob_fetch f = { it, it, NULL, NULL };
-	unsigned i = 0, sent = 0;
+	uint8_t rs[DP_BURST_MAX + 1];	/* where each run starts, then n */
+	unsigned i, r, nr = 0, sent = 0;
 
-	while (i < n) {
-		unsigned k = 1;
+	RTE_BUILD_BUG_ON(DP_BURST_MAX > UINT8_MAX);
+	for (i = 0; i < n; i++) {	/* no branch: the runs are irregular */
+		rs[nr] = (uint8_t)i;
+		nr += i == 0 || it[i].sa != it[i - 1].sa;
+	}
+	rs[nr] = (uint8_t)n;
+	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_SA); r++)
+		sa_prefetch(it[rs[r]].sa, w->id, false);
+	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_KEYS); r++)
+		ob_fetch_keys(w, &it[rs[r]]);
+	for (r = 0; r < nr; r++) {
+		struct esp_item *x = &it[rs[r]];
+		unsigned k = rs[r + 1] - rs[r];
 
-		while (i + k < n && it[i + k].sa == it[i].sa)
-			k++;
-		ob_fetch(w, it, n, &f, i + k);
-		run_encap(w, &it[i], k);
-		i += k;
+		if (r + OB_AHEAD_SA < nr)
+			sa_prefetch(it[rs[r + OB_AHEAD_SA]].sa, w->id, false);
+		if (r + OB_AHEAD_KEYS < nr)
+			ob_fetch_keys(w, &it[rs[r + OB_AHEAD_KEYS]]);
+		if (k > 1 || !run_one(w, x))
+			run_encap(w, x, k);
 	}
 	etm_seal_flush(w);
 	cq_flush(w, ob_done);

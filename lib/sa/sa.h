@@ -190,7 +190,7 @@ static inline void sa_prefetch_keys(const struct sa *sa, unsigned worker,
 	} else {
 		if (sa->outer_af == AF_INET6)	/* the template's end */
 			rte_prefetch0(sa->tmpl + SA_HDR_MAX - 1);
-		if (!sa_counts_solo(sa))	/* see sa_run_count() */
+		if (!sa->one_worker)	/* sa_counts_solo(), outbound: see sa_run_count() */
 			rte_prefetch0(&sa->ctr[worker]);
 	}
 }
