@@ -403,29 +403,26 @@ static inline void ob_fetch_keys(struct worker *w, const struct esp_item *x)
  */
 static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
-	uint8_t rs[DP_BURST_MAX + 1];	/* where each run starts, then n */
+	struct esp_item *rs[DP_BURST_MAX + 1];	/* where each run starts, then the end */
 	unsigned i, r, nr = 0, sent = 0;
 
-	RTE_BUILD_BUG_ON(DP_BURST_MAX > UINT8_MAX);
-	for (i = 0; i < n; i++) {	/* no branch: the runs are irregular */
-		rs[nr] = (uint8_t)i;
-		nr += i == 0 || it[i].sa != it[i - 1].sa;
+	rs[nr++] = &it[0];	/* n > 0 */
+	for (i = 1; i < n; i++) {	/* no branch: the runs are irregular */
+		rs[nr] = &it[i];
+		nr += it[i].sa != it[i - 1].sa;
 	}
-	rs[nr] = (uint8_t)n;
+	rs[nr] = &it[n];
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_SA); r++)
-		sa_prefetch(it[rs[r]].sa, w->id, false);
+		sa_prefetch(rs[r]->sa, w->id, false);
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_KEYS); r++)
-		ob_fetch_keys(w, &it[rs[r]]);
+		ob_fetch_keys(w, rs[r]);
 	for (r = 0; r < nr; r++) {
-		struct esp_item *x = &it[rs[r]];
-		unsigned k = rs[r + 1] - rs[r];
-
 		if (r + OB_AHEAD_SA < nr)
-			sa_prefetch(it[rs[r + OB_AHEAD_SA]].sa, w->id, false);
+			sa_prefetch(rs[r + OB_AHEAD_SA]->sa, w->id, false);
 		if (r + OB_AHEAD_KEYS < nr)
-			ob_fetch_keys(w, &it[rs[r + OB_AHEAD_KEYS]]);
-		if (k > 1 || !run_one(w, x))
-			run_encap(w, x, k);
+			ob_fetch_keys(w, rs[r + OB_AHEAD_KEYS]);
+		if (rs[r + 1] != rs[r] + 1 || !run_one(w, rs[r]))
+			run_encap(w, rs[r], (unsigned)(rs[r + 1] - rs[r]));
 	}
 	etm_seal_flush(w);
 	cq_flush(w, ob_done);

@@ -143,13 +143,16 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 		 * 16 * 62: the last two lines hold up to H^7 (payloads below
 		 * 112 bytes), fetched without a loop; more only for longer
 		 * payloads, whose crypto takes far longer than the loop */
-		uint32_t nb = RTE_MIN(48u, pay_len / 16 + 1);
-
 		k = (const char *)&x->k->gcm;
 		rte_prefetch0(k + 16 * 62);
 		rte_prefetch0(k + 16 * 62 - 64);
-		for (uint32_t off = 16 * (63 - nb) & ~63u; off < (16 * 62 & ~63u) - 64; off += 64)
-			rte_prefetch0(k + off);
+		if (pay_len >= 16 * 7) {
+			uint32_t nb = RTE_MIN(48u, pay_len / 16 + 1);
+
+			for (uint32_t off = 16 * (63 - nb) & ~63u;
+			     off < (16 * 62 & ~63u) - 64; off += 64)
+				rte_prefetch0(k + off);
+		}
 	} else if (x->path == XF_PATH_ETM) {
 		rte_prefetch0(x->k->ipad);
 		rte_prefetch0(x->k->opad);
