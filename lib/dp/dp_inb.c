@@ -71,30 +71,29 @@ static inline uint32_t esp_spi(const struct esp_item *it)
 #define IB_AHEAD_SA 6
 #define IB_AHEAD_KEYS 3
 
-struct ib_fetch {
-	unsigned slot, sa, keys;	/* the next packets for each step */
-};
-
-/* Fetch for the packets before `upto` (exclusive): every slot, the SA's
- * lines and keys once per run of an SA. Sets it[].sa as it goes. */
-static inline void ib_fetch(struct worker *w, struct esp_item *it, unsigned n,
-			    struct ib_fetch *f, unsigned upto)
+/* The fetch steps for packet j: its SAD slot; its SA (looked up, setting
+ * it[j].sa) and the SA's lines; the SA's keys. The last two once per run:
+ * not when packet j - 1 has the same SA. */
+static inline void ib_fetch_slot(struct worker *w, const struct esp_item *it, unsigned j)
 {
-	for (; f->slot < n && f->slot < upto + IB_AHEAD_SLOT; f->slot++)
-		sad_prefetch(w->sad, esp_spi(&it[f->slot]));
-	for (; f->sa < n && f->sa < upto + IB_AHEAD_SA; f->sa++) {
-		struct sa *sa = sad_lookup(w->sad, esp_spi(&it[f->sa]));
+	sad_prefetch(w->sad, esp_spi(&it[j]));
+}
 
-		it[f->sa].sa = sa;
-		if (sa != NULL && (f->sa == 0 || sa != it[f->sa - 1].sa))
-			sa_prefetch(sa, w->id, true);
-	}
-	for (; f->keys < n && f->keys < upto + IB_AHEAD_KEYS; f->keys++) {
-		struct sa *sa = it[f->keys].sa;
+static inline void ib_fetch_sa(struct worker *w, struct esp_item *it, unsigned j)
+{
+	struct sa *sa = sad_lookup(w->sad, esp_spi(&it[j]));
 
-		if (sa != NULL && (f->keys == 0 || sa != it[f->keys - 1].sa))
-			sa_prefetch_keys(sa, w->id, true, it[f->keys].pi.l3_tot);
-	}
+	it[j].sa = sa;
+	if (sa != NULL && (j == 0 || sa != it[j - 1].sa))
+		sa_prefetch(sa, w->id, true);
+}
+
+static inline void ib_fetch_keys(struct worker *w, const struct esp_item *it, unsigned j)
+{
+	const struct sa *sa = it[j].sa;
+
+	if (sa != NULL && (j == 0 || sa != it[j - 1].sa))
+		sa_prefetch_keys(sa, w->id, true, it[j].pi.l3_tot);
 }
 
 /* The queued encrypt-then-MAC packets: every ICV in one hash burst, then
@@ -278,10 +277,23 @@ static unsigned ib_finish(struct worker *w, struct esp_item *it, unsigned n)
 
 static unsigned ib_esp(struct worker *w, struct esp_item *it, unsigned n)
 {
-	struct ib_fetch f = { 0, 0, 0 };
+	unsigned i;
 
-	for (unsigned i = 0; i < n; i++) {
-		ib_fetch(w, it, n, &f, i + 1);
+	/* the first packets' steps, then each packet's steps for the ones
+	 * IB_AHEAD_* after it (one step each: no cursors) */
+	for (i = 0; i < RTE_MIN(n, (unsigned)IB_AHEAD_SLOT); i++)
+		ib_fetch_slot(w, it, i);
+	for (i = 0; i < RTE_MIN(n, (unsigned)IB_AHEAD_SA); i++)
+		ib_fetch_sa(w, it, i);
+	for (i = 0; i < RTE_MIN(n, (unsigned)IB_AHEAD_KEYS); i++)
+		ib_fetch_keys(w, it, i);
+	for (i = 0; i < n; i++) {
+		if (i + IB_AHEAD_SLOT < n)
+			ib_fetch_slot(w, it, i + IB_AHEAD_SLOT);
+		if (i + IB_AHEAD_SA < n)
+			ib_fetch_sa(w, it, i + IB_AHEAD_SA);
+		if (i + IB_AHEAD_KEYS < n)
+			ib_fetch_keys(w, it, i + IB_AHEAD_KEYS);
 		if (!ib_start(w, &it[i]))
 			it[i].m = NULL; /* consumed; jobs point into items, so no compaction */
 	}
