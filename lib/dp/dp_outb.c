@@ -262,6 +262,16 @@ static void ob_send(struct worker *w, struct esp_item *it)
 	wk_fwd(w, m, sa->mode == SA_MODE_TUNNEL ? sa->outer_af : it->pi.af, true);
 }
 
+/* May a run of k packets of sa (the last number used: `used`) take its
+ * sequence numbers with a plain store and no other decision? One worker
+ * (sa_seq_reserve), no lifetime limits, below seq_check, alive. Its
+ * packets must also fit the link as they are, which the callers check. */
+static inline bool run_plain(const struct sa *sa, uint64_t used, unsigned k)
+{
+	return sa->one_worker && !sa->life_limits && used + k <= sa->seq_check &&
+	       !(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD);
+}
+
 /* Encapsulate one run of packets that share an SA and start their crypto,
  * except AES-GCM's, which ob_crypto() seals as it sends. */
 static inline __attribute__((always_inline)) void
@@ -285,9 +295,7 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 	 * the SA's numbers stay contiguous. */
 	while (fit < k && it[fit].pi.l3_tot <= sa->eg_max_inner)
 		bytes += it[fit++].pi.l3_tot;
-	if (likely(fit == k && sa->one_worker && !sa->life_limits &&
-		   used + k <= sa->seq_check &&
-		   !(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD))) {
+	if (likely(fit == k && run_plain(sa, used, k))) {
 		seq = used + 1;
 		__atomic_store_n(&sa->seq, used + k, __ATOMIC_RELAXED);
 	} else {
@@ -333,10 +341,9 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
  * A run of one packet, the usual run when traffic is spread over many SAs
  * (every packet an SA of its own): run_encap()'s common case without its
  * loops over the run, which cost ~60 instructions a packet there. Takes
- * the packet when it needs no decision (as run_encap's plain store path:
- * tunnel mode, fits the link, next hop known, one worker, no lifetime
- * limits, below seq_check, alive); otherwise returns false before
- * changing anything, and run_encap() does the rest.
+ * the packet when it needs no decision (tunnel mode, fits the link, next
+ * hop known, run_plain()); otherwise returns false before changing
+ * anything, and run_encap() does the rest.
  */
 static inline __attribute__((always_inline)) bool
 run_one(struct worker *w, struct esp_item *x)
@@ -346,9 +353,7 @@ run_one(struct worker *w, struct esp_item *x)
 	uint64_t mac, l2a, l2b;
 
 	/* eg_max_inner is 0 but in tunnel mode */
-	if (unlikely(x->pi.l3_tot > sa->eg_max_inner || !sa->one_worker ||
-		     sa->life_limits || used >= sa->seq_check ||
-		     (__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD)))
+	if (unlikely(x->pi.l3_tot > sa->eg_max_inner || !run_plain(sa, used, 1)))
 		return false;
 	mac = wk_neigh_word(sa->eg_mac);
 	if (unlikely(mac == 0))
