@@ -61,33 +61,35 @@ static inline uint32_t esp_spi(const struct esp_item *it)
 }
 
 /*
- * How far ahead (in packets) the SAD slot, then the SA's lines, then its
- * keys are fetched: with traffic spread over thousands of SAs each is a
- * miss, and each needs the one before it to have arrived (the slot gives
- * the SA, the SA's line 0 locates its keys). They are requested while the
- * packets before are decrypted, a few at a time.
+ * Fetch-ahead. With traffic spread over thousands of SAs, a packet's SAD
+ * slot, its SA's lines and its keys are each a miss, and each needs the one
+ * before it to have arrived (the slot gives the SA, the SA's line 0 locates
+ * its keys). Each is therefore requested a stage before it is used: the
+ * slot while the burst is parsed (ib_hint_slot), the SA's lines while it is
+ * sorted (wan_sort1), the keys IB_AHEAD_KEYS packets ahead of decryption
+ * (ib_fetch_keys). A burst then starts with one wait for a miss, not three
+ * in a row, and the requests are spread over the work in between.
  */
-#define IB_AHEAD_SLOT 9
-#define IB_AHEAD_SA 6
 #define IB_AHEAD_KEYS 3
 
-/* The fetch steps for packet j: its SAD slot; its SA (looked up, setting
- * it[j].sa) and the SA's lines; the SA's keys. The last two once per run:
- * not when packet j - 1 has the same SA. */
-static inline void ib_fetch_slot(struct worker *w, const struct esp_item *it, unsigned j)
+/* The SAD slot of what may be ESP for us (ESP, or UDP to port 4500: RFC
+ * 3948 §2.2); wan_sort1 decides whether it is. Reads within l3_tot only. */
+static inline void ib_hint_slot(struct worker *w, struct rte_mbuf *m,
+				const struct pkt_info *pi)
 {
-	sad_prefetch(w->sad, esp_spi(&it[j]));
+	const uint8_t *l4 = pkt_l3(m, pi) + pi->l3_len;
+	uint32_t avail = (uint32_t)pi->l3_tot - pi->l3_len, spi;
+
+	if (pi->proto == IPPROTO_ESP && avail >= 4)
+		memcpy(&spi, l4, 4);
+	else if (pi->proto == IPPROTO_UDP && pi->dport == 4500 && avail >= 12)
+		memcpy(&spi, l4 + 8, 4);
+	else
+		return;
+	sad_prefetch(w->sad, spi);
 }
 
-static inline void ib_fetch_sa(struct worker *w, struct esp_item *it, unsigned j)
-{
-	struct sa *sa = sad_lookup(w->sad, esp_spi(&it[j]));
-
-	it[j].sa = sa;
-	if (sa != NULL && (j == 0 || sa != it[j - 1].sa))
-		sa_prefetch(sa, w->id, true);
-}
-
+/* Packet j's keys, once per run: not when packet j - 1 has the same SA. */
 static inline void ib_fetch_keys(struct worker *w, const struct esp_item *it, unsigned j)
 {
 	const struct sa *sa = it[j].sa;
@@ -226,18 +228,27 @@ static void inner_forward(struct worker *w, struct esp_item *x)
 static unsigned ib_finish_run(struct worker *w, struct esp_item *it, unsigned k)
 {
 	struct sa *sa = it[0].sa;
-	uint64_t seq[DP_BURST_MAX], bytes = 0;
-	int verdict[DP_BURST_MAX];
+	uint64_t bytes = 0;
 	unsigned pkts = 0;
 
-	for (unsigned i = 0; i < k; i++) {
-		seq[i] = it[i].seq;
-		verdict[i] = it[i].verdict;
+	if (k == 1) {	/* every run, with traffic over many SAs: no arrays */
+		if (it[0].verdict == 0)
+			it[0].verdict = replay_commit(&sa->rw, it[0].seq);
+	} else {
+		uint64_t seq[DP_BURST_MAX];
+		int verdict[DP_BURST_MAX];
+
+		for (unsigned i = 0; i < k; i++) {
+			seq[i] = it[i].seq;
+			verdict[i] = it[i].verdict;
+		}
+		esp_inb_commit(sa, seq, verdict, k);
+		for (unsigned i = 0; i < k; i++)
+			it[i].verdict = verdict[i];
 	}
-	esp_inb_commit(sa, seq, verdict, k);
 	for (unsigned i = 0; i < k; i++) {
 		struct esp_item *x = &it[i];
-		int rc = esp_inb_verdict(verdict[i]);
+		int rc = esp_inb_verdict(x->verdict);
 
 		if (rc == 0)
 			rc = esp_inb_strip(sa, x->m, &x->pi, x->esp_off, x->pay_len);
@@ -258,19 +269,20 @@ static unsigned ib_finish_run(struct worker *w, struct esp_item *it, unsigned k)
 /* After crypto, run by run; returns the packets decapsulated. */
 static unsigned ib_finish(struct worker *w, struct esp_item *it, unsigned n)
 {
-	unsigned i = 0, done = 0;
+	struct esp_item *x = it, *end = it + n;
+	unsigned done = 0;
 
-	while (i < n) {
-		unsigned k = 1;
+	while (x < end) {
+		struct esp_item *r = x + 1;
 
-		if (it[i].m == NULL) {	/* consumed before crypto */
-			i++;
+		if (x->m == NULL) {	/* consumed before crypto */
+			x++;
 			continue;
 		}
-		while (i + k < n && it[i + k].m != NULL && it[i + k].sa == it[i].sa)
-			k++;
-		done += ib_finish_run(w, &it[i], k);
-		i += k;
+		while (r < end && r->sa == x->sa && r->m != NULL)
+			r++;
+		done += ib_finish_run(w, x, (unsigned)(r - x));
+		x = r;
 	}
 	return done;
 }
@@ -279,19 +291,10 @@ static unsigned ib_esp(struct worker *w, struct esp_item *it, unsigned n)
 {
 	unsigned i;
 
-	/* the first packets' steps, then each packet's steps for the ones
-	 * IB_AHEAD_* after it (one step each: no cursors) */
-	for (i = 0; i < RTE_MIN(n, (unsigned)IB_AHEAD_SLOT); i++)
-		ib_fetch_slot(w, it, i);
-	for (i = 0; i < RTE_MIN(n, (unsigned)IB_AHEAD_SA); i++)
-		ib_fetch_sa(w, it, i);
+	/* slots and SA lines were requested by the parse and the sort */
 	for (i = 0; i < RTE_MIN(n, (unsigned)IB_AHEAD_KEYS); i++)
 		ib_fetch_keys(w, it, i);
 	for (i = 0; i < n; i++) {
-		if (i + IB_AHEAD_SLOT < n)
-			ib_fetch_slot(w, it, i + IB_AHEAD_SLOT);
-		if (i + IB_AHEAD_SA < n)
-			ib_fetch_sa(w, it, i + IB_AHEAD_SA);
 		if (i + IB_AHEAD_KEYS < n)
 			ib_fetch_keys(w, it, i + IB_AHEAD_KEYS);
 		if (!ib_start(w, &it[i]))
@@ -363,6 +366,11 @@ static void wan_sort1(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		it->m = m;
 		it->pi = *pi;
 		it->esp_off = esp_off;
+		/* its slot was requested by the parse loop (ib_hint_slot); the
+		 * SA's lines now, once per run (see IB_AHEAD_KEYS) */
+		it->sa = sad_lookup(w->sad, esp_spi(it));
+		if (it->sa != NULL && (*ne == 1 || it->sa != it[-1].sa))
+			sa_prefetch(it->sa, w->id, true);
 		return;
 	}
 	if (pi->af == AF_INET) {
@@ -402,8 +410,10 @@ void wk_wan_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 			wk_drop(w, m, rc);
 		else if (unlikely(pi[k].kind == PKT_ARP))
 			wk_punt(w, m, PUNT_ARP, 0);
-		else
+		else {
+			ib_hint_slot(w, m, &pi[k]);
 			pkts[k++] = m;
+		}
 	}
 	for (uint16_t i = 0; i < k; i++)
 		wan_sort1(w, port, pkts[i], &pi[i], i, &ne, &b);
