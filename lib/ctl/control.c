@@ -121,8 +121,8 @@ static void time_lifetimes(struct dp *dp)
 		st = __atomic_load_n(&sa->state, __ATOMIC_RELAXED);
 		if (sa->p.life.hard_seconds && age >= sa->p.life.hard_seconds &&
 		    !(st & SA_ST_HARD_RAISED)) {
-			__atomic_fetch_or(&sa->state, SA_ST_HARD_RAISED | SA_ST_DEAD,
-					  __ATOMIC_RELAXED);
+			__atomic_fetch_or(&sa->state, SA_ST_HARD_RAISED, __ATOMIC_RELAXED);
+			sa_kill(sa);
 			sa_event(dp, id, SA_EV_HARD);
 		} else if (sa->p.life.soft_seconds && age >= sa->p.life.soft_seconds &&
 			   !(st & SA_ST_SOFT_RAISED)) {

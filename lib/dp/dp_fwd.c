@@ -50,7 +50,7 @@ void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev)
 	    (__atomic_fetch_or(&sa->state, bit, __ATOMIC_RELAXED) & bit))
 		return;
 	if (ev == SA_EV_HARD)
-		__atomic_fetch_or(&sa->state, SA_ST_DEAD, __ATOMIC_RELAXED);
+		sa_kill(sa);
 	if (rte_ring_mp_enqueue_elem(g_dp->events, &e, sizeof(e)) != 0)
 		__atomic_fetch_and(&sa->state, ~bit, __ATOMIC_RELAXED); /* retry later */
 }

@@ -119,14 +119,16 @@ static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
 	uint64_t first, last, bytes = *bytesp;
 	unsigned ev;
 	uint64_t used = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
+	uint64_t check = __atomic_load_n(&sa->seq_check, __ATOMIC_RELAXED);
 	unsigned k = *kp;
 
 	*kp = 0;
 	*bytesp = 0;
 	if (unlikely(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD))
 		return 0;
-	/* seq_check is the least packet limit: below it nothing to check */
-	if (unlikely(used + k > sa->seq_check) && used + k > sa->seq_limit) {
+	/* seq_check is at most the least packet limit: below it nothing to
+	 * check */
+	if (unlikely(used + k > check) && used + k > sa->seq_limit) {
 		wk_sa_event(w, sa, SA_EV_HARD); /* this run exhausts the SA */
 		k = used >= sa->seq_limit ? 0 : (unsigned)(sa->seq_limit - used);
 		bytes = 0;
@@ -144,7 +146,7 @@ static uint64_t run_admit(struct worker *w, struct sa *sa, struct esp_item *it,
 		return 0;
 	}
 	last = first + k - 1;
-	if (unlikely(ev) || unlikely(last > sa->seq_check && last >= sa->soft_packets))
+	if (unlikely(ev) || unlikely(last > check && last >= sa->soft_packets))
 		wk_sa_event(w, sa, SA_EV_SOFT);
 	*kp = k;
 	*bytesp = bytes;
@@ -263,13 +265,13 @@ static void ob_send(struct worker *w, struct esp_item *it)
 }
 
 /* May a run of k packets of sa (the last number used: `used`) take its
- * sequence numbers with a plain store and no other decision? One worker
- * (sa_seq_reserve), no lifetime limits, below seq_check, alive. Its
- * packets must also fit the link as they are, which the callers check. */
+ * sequence numbers with a plain store and no other decision? One worker,
+ * no lifetime limits, alive and below its packet limits: all in seq_check
+ * (sa.h). Its packets must also fit the link as they are, which the
+ * callers check. */
 static inline bool run_plain(const struct sa *sa, uint64_t used, unsigned k)
 {
-	return sa->one_worker && !sa->life_limits && used + k <= sa->seq_check &&
-	       !(__atomic_load_n(&sa->state, __ATOMIC_RELAXED) & SA_ST_DEAD);
+	return used + k <= __atomic_load_n(&sa->seq_check, __ATOMIC_RELAXED);
 }
 
 /* Encapsulate one run of packets that share an SA and start their crypto,
@@ -375,14 +377,14 @@ run_one(struct worker *w, struct esp_item *x)
 }
 
 /*
- * How far ahead (in runs, each an SA's) an SA's lines and then its keys
- * are fetched. With traffic spread over thousands of SAs every packet is a
- * run of its own, and every packet's SA is a miss,
- * to L3 or memory: the lines are requested while the packets before are
- * encrypted (~100-400 cycles each), as many at a time as the core can have
- * in flight; the keys once the line that locates them has arrived.
+ * Fetch-ahead. With traffic spread over thousands of SAs every packet is a
+ * run of its own, and its SA's lines and keys are misses, to L3 or memory;
+ * the keys are located by the SA's line 0. The SA's lines are requested as
+ * the packet is dispatched, while the rest of the burst is; the keys
+ * OB_AHEAD_KEYS runs before the run is encapsulated, once that line has
+ * arrived (runs take ~100-400 cycles each). A burst then waits for one
+ * miss at its start, not for two in a row.
  */
-#define OB_AHEAD_SA 6
 #define OB_AHEAD_KEYS 3
 
 static inline void ob_fetch_keys(struct worker *w, const struct esp_item *x)
@@ -417,13 +419,9 @@ static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_
 		nr += it[i].sa != it[i - 1].sa;
 	}
 	rs[nr] = &it[n];
-	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_SA); r++)
-		sa_prefetch(rs[r]->sa, w->id, false);
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_KEYS); r++)
 		ob_fetch_keys(w, rs[r]);
 	for (r = 0; r < nr; r++) {
-		if (r + OB_AHEAD_SA < nr)
-			sa_prefetch(rs[r + OB_AHEAD_SA]->sa, w->id, false);
 		if (r + OB_AHEAD_KEYS < nr)
 			ob_fetch_keys(w, rs[r + OB_AHEAD_KEYS]);
 		if (rs[r + 1] != rs[r] + 1 || !run_one(w, rs[r]))
@@ -468,10 +466,14 @@ static inline void dispatch(struct worker *w, struct rte_mbuf *m,
 			wk_drop(w, m, DROP_no_sa);
 			return;
 		}
-		it = &w->items[(*ni)++];	/* its lines are fetched in ob_crypto */
+		it = &w->items[(*ni)++];
 		it->m = m;
 		it->sa = sa;
 		it->pi = *pi;
+		/* the SA's lines, once per run, while the rest of the burst is
+		 * dispatched (see OB_AHEAD_KEYS) */
+		if (*ni == 1 || sa != it[-1].sa)
+			sa_prefetch(sa, w->id, false);
 		return;
 	default:
 		wk_drop(w, m, DROP_no_policy);

@@ -67,10 +67,12 @@ static void set_limits(struct sa *sa)
 	sa->hard_packets = l->hard_packets ? l->hard_packets : UINT64_MAX;
 	sa->soft_bytes = l->soft_bytes ? l->soft_bytes : UINT64_MAX;
 	sa->hard_bytes = l->hard_bytes ? l->hard_bytes : UINT64_MAX;
-	if (sa->dir == SA_DIR_OUT) /* a run ending at soft_packets reaches it */
-		sa->seq_check = RTE_MIN(sa->seq_limit, sa->soft_packets - 1);
 	sa->life_limits = l->soft_bytes || l->hard_bytes || l->soft_packets ||
 			  l->hard_packets;
+	/* a run ending at soft_packets reaches it; 0: every run is checked
+	 * (sa.h, seq_check) */
+	if (sa->dir == SA_DIR_OUT && sa->one_worker && !sa->life_limits)
+		sa->seq_check = RTE_MIN(sa->seq_limit, sa->soft_packets - 1);
 }
 
 static void set_layout(struct sa *sa)

@@ -105,9 +105,14 @@ struct sa {
 	union {
 		struct {	/* outbound */
 			uint64_t seq;		/* last sequence number used */
-			/* Runs that stay at or below this need no check of the
-			 * sequence space or the soft and hard packet limits
-			 * (seq_limit, soft_packets): the least of them. */
+			/* Runs that stay at or below this take their numbers
+			 * with a plain store and need no other check: of the
+			 * sequence space, the soft and hard packet limits
+			 * (seq_limit, soft_packets: the least of them), or of
+			 * anything else. 0 when every run must be checked: with
+			 * several workers (sa_seq_reserve), a byte or packet
+			 * lifetime (sa_life_charge), once dead (sa_kill). One
+			 * compare per run instead of four. */
 			uint64_t seq_check;
 			/* Tunnel mode: where the packets go, bound when the SA
 			 * is installed (dp_tables.c). Routes do not change while
@@ -195,6 +200,15 @@ static inline void sa_prefetch_keys(const struct sa *sa, unsigned worker,
 	}
 }
 
+/* Hard lifetime or exhaustion: the SA drops everything from now on. Any
+ * lcore; a worker may still send a run it had already admitted. */
+static inline void sa_kill(struct sa *sa)
+{
+	__atomic_fetch_or(&sa->state, SA_ST_DEAD, __ATOMIC_RELAXED);
+	if (sa->dir == SA_DIR_OUT)	/* line 1 is the replay state inbound */
+		__atomic_store_n(&sa->seq_check, 0, __ATOMIC_RELAXED);
+}
+
 /* Create from params (copied; keys are expanded then wiped from the copy).
  * mb: any initialised ipsec-mb manager, used for key expansion only. */
 struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
@@ -218,7 +232,8 @@ static inline uint64_t sa_seq_reserve(struct sa *sa, unsigned n)
 		first = __atomic_fetch_add(&sa->seq, n, __ATOMIC_RELAXED) + 1;
 	}
 
-	if (unlikely(first + n - 1 > sa->seq_check) && first + n - 1 > sa->seq_limit)
+	if (unlikely(first + n - 1 > __atomic_load_n(&sa->seq_check, __ATOMIC_RELAXED)) &&
+	    first + n - 1 > sa->seq_limit)
 		return 0;
 	return first;
 }

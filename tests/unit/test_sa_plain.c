@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The outbound plain path's gate (lib/sa/sa.h, seq_check): a run whose last
+ * number stays at or below seq_check is sent with a plain store of the
+ * sequence number and no other check, so seq_check must be 0 whenever
+ * anything else has to be checked.
+ *  - sa_create() gives a one-worker outbound SA without byte or packet
+ *    lifetimes the least of its packet limits; with several workers, or any
+ *    byte or packet lifetime, 0.
+ *  - sa_kill() marks the SA dead and zeroes seq_check (outbound), and leaves
+ *    an inbound SA's replay state, which shares that line, alone.
+ *  - sa_seq_reserve() still stops at the sequence space with seq_check 0.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <intel-ipsec-mb.h>
+#include <rte_eal.h>
+#include <rte_memory.h>
+
+#include "check.h"
+#include "sa/sa.h"
+
+static char err[256];
+static IMB_MGR *mb;
+
+static int eal_up(void)
+{
+	char *argv[] = { "test", "--no-huge", "-m", "64", "--no-pci",
+			 "--log-level=lib.*:error", "-l", "0", "--no-shconf", "--file-prefix",
+			 "unit_sa_plain", NULL };
+
+	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv);
+}
+
+static struct sa *new_sa(enum sa_dir dir, unsigned workers,
+			 const struct sa_lifetime *life, bool esn)
+{
+	struct sa_params p;
+	struct sa *sa;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.name, sizeof(p.name), dir == SA_DIR_OUT ? "out" : "in");
+	p.spi = 0x1234;
+	p.dir = dir;
+	p.proto = SA_PROTO_ESP;
+	p.mode = SA_MODE_TUNNEL;
+	ip_addr_parse("192.0.2.1", &p.src);
+	ip_addr_parse("192.0.2.2", &p.dst);
+	p.alg = alg_find("aes128gcm16");
+	p.enc_key_len = 20;
+	p.esn = esn;
+	p.replay_window = dir == SA_DIR_IN ? 64 : 0;
+	if (life)
+		p.life = *life;
+	sa = sa_create(&p, 1, workers, mb, SOCKET_ID_ANY, err, sizeof(err));
+	CHECK_MSG(sa != NULL, "%s", err);
+	return sa;
+}
+
+static void gate_at_create(void)
+{
+	static const struct {
+		const char *what;
+		unsigned workers;
+		struct sa_lifetime life;
+		bool esn;
+		uint64_t check;
+	} cases[] = {
+		{ "one worker, no lifetime", 1, { 0 }, false, UINT32_MAX },
+		{ "one worker, ESN", 1, { 0 }, true, UINT64_MAX - 1 },
+		{ "one worker, time lifetimes only", 1,
+		  { .soft_seconds = 10, .hard_seconds = 20 }, false, UINT32_MAX },
+		{ "two workers", 2, { 0 }, false, 0 },
+		{ "one worker, hard packets", 1, { .hard_packets = 1000 }, false, 0 },
+		{ "one worker, soft packets", 1, { .soft_packets = 500 }, false, 0 },
+		{ "one worker, hard bytes", 1, { .hard_bytes = 1u << 20 }, false, 0 },
+		{ "one worker, soft bytes", 1, { .soft_bytes = 1u << 20 }, false, 0 },
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sa *sa = new_sa(SA_DIR_OUT, cases[i].workers, &cases[i].life,
+				       cases[i].esn);
+
+		if (sa == NULL)
+			continue;
+		CHECK_MSG(sa->seq_check == cases[i].check, "%s: seq_check %llu, want %llu",
+			  cases[i].what, (unsigned long long)sa->seq_check,
+			  (unsigned long long)cases[i].check);
+		sa_free(sa);
+	}
+}
+
+static void kill(void)
+{
+	struct sa *out = new_sa(SA_DIR_OUT, 1, NULL, false);
+	struct sa *in = new_sa(SA_DIR_IN, 1, NULL, false);
+	struct replay before;
+
+	if (out == NULL || in == NULL)
+		return;
+	CHECK(!(out->state & SA_ST_DEAD) && out->seq_check == UINT32_MAX);
+	sa_kill(out);
+	CHECK(out->state & SA_ST_DEAD);
+	CHECK_MSG(out->seq_check == 0, "outbound seq_check %llu after sa_kill",
+		  (unsigned long long)out->seq_check);
+
+	/* an inbound SA's line 1 is its replay state */
+	in->rw.top = 77;
+	before = in->rw;
+	sa_kill(in);
+	CHECK(in->state & SA_ST_DEAD);
+	CHECK_MSG(memcmp(&before, &in->rw, sizeof(before)) == 0,
+		  "sa_kill changed an inbound SA's replay state");
+	sa_free(out);
+	sa_free(in);
+}
+
+/* With the gate closed the reservation itself still checks the space. */
+static void reserve_at_limit(void)
+{
+	struct sa *sa = new_sa(SA_DIR_OUT, 2, NULL, false);
+
+	if (sa == NULL)
+		return;
+	sa->seq = UINT32_MAX - 3;
+	CHECK(sa_seq_reserve(sa, 3) == UINT32_MAX - 2);
+	CHECK(sa_seq_reserve(sa, 1) == 0);	/* 2^32 would cycle (RFC 4303 §3.3.3) */
+	sa_free(sa);
+}
+
+int main(void)
+{
+	if (eal_up() < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	mb = alloc_mb_mgr(0);
+	if (mb == NULL)
+		return 1;
+	init_mb_mgr_auto(mb, NULL);
+	gate_at_create();
+	kill();
+	reserve_at_limit();
+	free_mb_mgr(mb);
+	rte_eal_cleanup();
+	return check_summary();
+}
