@@ -132,7 +132,7 @@ static int egress(struct worker *w, const uint8_t *dst, uint8_t af,
 
 	if (af == AF_INET) {
 		memcpy(&d, dst, 4);
-		e = &w->nhc[(d ^ (d >> 12) ^ (d >> 24)) & (NHC_SIZE - 1)];
+		e = wk_nhc4(w, d);
 		if (likely(e->valid && e->dst == d)) {
 			*port = e->port;
 			*mac = e->mac_state;

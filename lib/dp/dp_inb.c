@@ -218,7 +218,11 @@ static void inner_forward(struct worker *w, struct esp_item *x)
 		wk_sa_drop(w, x->sa, x->m, DROP_policy_mismatch);
 		return;
 	}
-	if (wk_ttl_dec(w, x->m, &x->pi))
+	if (!wk_ttl_dec(w, x->m, &x->pi))
+		return;
+	if (x->pi.af == AF_INET)
+		wk_fwd4(w, x->m, false);
+	else
 		wk_fwd(w, x->m, x->pi.af, false);
 }
 

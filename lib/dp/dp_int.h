@@ -51,6 +51,13 @@ void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev);
  * RFC 8200 §5 allows the source to). */
 void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer);
 
+/* The worker's next-hop cache slot of an IPv4 destination (wire order). */
+static inline struct nh_cache_ent *wk_nhc4(struct worker *w, uint32_t d)
+{
+	return &w->nhc[(d ^ (d >> 12) ^ (d >> 24)) & (NHC_SIZE - 1)];
+}
+
+
 /* The next hop's MAC as neigh.h publishes it in its slot, 0 when
  * unresolved (or no slot). */
 static inline uint64_t wk_neigh_word(const uint64_t *mac_state)
@@ -79,6 +86,37 @@ static inline void wk_l2_put(void *d, uint64_t a, uint64_t b)
 {
 	memcpy((uint8_t *)d + 6, &b, 8);
 	memcpy(d, &a, 8);
+}
+
+/*
+ * wk_fwd() of an IPv4 packet in its common case, inline: next hop in the
+ * worker's cache and resolved, packet within the link's MTU. Anything else
+ * (a miss, unresolved, too big) is wk_fwd()'s, which decides exactly as it
+ * would have. Saves the call and wk_fwd()'s generality, ~35 instructions a
+ * packet, where every packet is forwarded (decapsulated traffic).
+ */
+static inline void wk_fwd4(struct worker *w, struct rte_mbuf *m, bool own_outer)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN);
+	const struct nh_cache_ent *e;
+	const struct dp_port *p;
+	uint64_t mac, a, b;
+	uint32_t d;
+
+	memcpy(&d, l3 + 16, 4);
+	e = wk_nhc4(w, d);
+	if (likely(e->valid && e->dst == d)) {
+		mac = wk_neigh_word(e->mac_state);
+		p = &g_dp->port[e->port];
+		if (likely(mac != 0 && m->data_len - ETH_HLEN <= p->mtu)) {
+			wk_l2_words(p, mac, AF_INET, &a, &b);
+			wk_l2_put(rte_pktmbuf_mtod(m, void *), a, b);
+			m->port = p->port_id;
+			wk_tx(w, e->port, m);
+			return;
+		}
+	}
+	wk_fwd(w, m, AF_INET, own_outer);
 }
 
 /* Stages, each for a burst from one port. */
