@@ -71,13 +71,19 @@ static inline uint16_t net16(uint16_t x)
 /* Every case, with the drop reason when the packet is not acceptable. */
 int pkt_parse_slow(struct rte_mbuf *m, struct pkt_info *pi);
 
-/* One's complement sum of a 20-byte IPv4 header, folded to 16 bits: 0xffff
- * when its checksum is right. Five 32-bit adds instead of rte_raw_cksum's
- * generic loop; the result is byte-order neutral for this comparison. */
-static inline uint16_t ip4_hdr_sum20(const void *h)
+/*
+ * Is a 20-byte IPv4 header's checksum right, its one's complement sum
+ * 0xffff (RFC 1071)? The five 32-bit words are added exactly in 64 bits
+ * (t < 2^35). The sum folded to 16 bits is congruent to t modulo 0xffff
+ * (2^16 = 1 there) and is 0xffff exactly when t is a non-zero multiple of
+ * 0xffff; divisibility by an odd constant is a multiplication by its
+ * inverse modulo 2^64 and a compare (t * inv <= (2^64 - 1) / 0xffff),
+ * where folding takes four dependent steps. Byte order does not matter.
+ */
+static inline bool ip4_hdr_ok20(const void *h)
 {
 	const uint8_t *p = h;
-	uint64_t a, b, s;
+	uint64_t a, b, t;
 	uint32_t c;
 
 	/* three loads straight into registers (an array would go through
@@ -85,12 +91,8 @@ static inline uint16_t ip4_hdr_sum20(const void *h)
 	memcpy(&a, p, 8);
 	memcpy(&b, p + 8, 8);
 	memcpy(&c, p + 16, 4);
-	s = (a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c;
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
+	t = (a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c;
+	return t != 0 && t * 0xfffefffefffeffffull <= 0x1000100010001ull;
 }
 
 /* Both ports with one store (see struct pkt_info). */
@@ -155,7 +157,7 @@ static inline bool pkt_parse_fast4(struct rte_mbuf *m, struct pkt_info *pi)
 	frag = (uint16_t)(ip[6] << 8 | ip[7]);
 	if (unlikely(tot < 20 || tot > m->data_len - ETH_HLEN ||
 		     (frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) ||
-		     ip4_hdr_sum20(ip) != 0xffff))
+		     !ip4_hdr_ok20(ip)))
 		return false;
 	pi->kind = PKT_IP;
 	pi->af = AF_INET;
