@@ -29,6 +29,11 @@ void replay_init(struct replay *r, uint32_t win, bool esn, struct replay_word *w
 		memset(w, 0, replay_words_size(win));
 }
 
+void replay_one_writer(struct replay *r)
+{
+	r->one_writer = true;
+}
+
 /*
  * RFC 4303 appendix A2.1: infer the high-order 32 bits from the low half and
  * the window's top (Tl, Th). The window used for inference is at least 64
@@ -78,6 +83,16 @@ static int set_bit(struct replay *r, uint64_t s)
 
 	old.val[0] = __atomic_load_n(&w->blk, __ATOMIC_RELAXED);
 	old.val[1] = __atomic_load_n(&w->bits, __ATOMIC_RELAXED);
+	if (r->one_writer) {	/* the CAS below, without the lock */
+		if (old.val[0] > blk)
+			return REPLAY_OLD;
+		if (old.val[0] == blk && (old.val[1] & bit))
+			return REPLAY_DUP;
+		__atomic_store_n(&w->bits, (old.val[0] == blk ? old.val[1] : 0) | bit,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&w->blk, blk, __ATOMIC_RELAXED);
+		return REPLAY_OK;
+	}
 	for (;;) {
 		if (old.val[0] > blk)		/* reused for a newer block */
 			return REPLAY_OLD;
@@ -97,6 +112,11 @@ static void raise_top(struct replay *r, uint64_t s)
 {
 	uint64_t top = __atomic_load_n(&r->top, __ATOMIC_RELAXED);
 
+	if (r->one_writer) {	/* nobody else moves it: no CAS */
+		if (s > top)
+			__atomic_store_n(&r->top, s, __ATOMIC_RELEASE);
+		return;
+	}
 	while (s > top &&
 	       !__atomic_compare_exchange_n(&r->top, &top, s, true,
 					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
@@ -112,6 +132,17 @@ static uint64_t set_bits(struct replay *r, uint64_t blk, uint64_t bits)
 
 	old.val[0] = __atomic_load_n(&w->blk, __ATOMIC_RELAXED);
 	old.val[1] = __atomic_load_n(&w->bits, __ATOMIC_RELAXED);
+	if (r->one_writer) {	/* the CAS below, without the lock */
+		uint64_t have = old.val[0] == blk ? old.val[1] : 0;
+
+		if (old.val[0] > blk)
+			return ~0ull;
+		if ((have | bits) != have) {
+			__atomic_store_n(&w->blk, blk, __ATOMIC_RELAXED);
+			__atomic_store_n(&w->bits, have | bits, __ATOMIC_RELAXED);
+		}
+		return have & bits;
+	}
 	for (;;) {
 		uint64_t have = old.val[0] == blk ? old.val[1] : 0;
 

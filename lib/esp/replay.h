@@ -18,6 +18,10 @@
  *    compare-and-swap, so a sequence number is accepted at most once even
  *    when two workers race on it, and nobody ever blocks.
  *  - window 0 disables the check (sequence numbers are still inferred).
+ *  - replay_one_writer(): when only one lcore ever commits (an SA with one
+ *    worker), plain stores take the place of the compare-and-swaps, with
+ *    the same verdicts. A locked instruction drains the store buffer; with
+ *    traffic spread over many SAs it ran for every packet.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +45,7 @@ struct replay {
 	uint32_t win;	   /* window size in packets, 0 = off */
 	uint32_t mask;	   /* number of words - 1 (power of two) */
 	bool esn;
+	bool one_writer;   /* replay_one_writer() */
 	struct replay_word *w;
 };
 
@@ -48,6 +53,9 @@ struct replay {
 size_t replay_words_size(uint32_t win);
 /* w: replay_words_size(win) bytes, 16-byte aligned (NULL when win is 0). */
 void replay_init(struct replay *r, uint32_t win, bool esn, struct replay_word *w);
+/* Only one lcore will ever commit (see the contract); call before the
+ * state is shared. */
+void replay_one_writer(struct replay *r);
 /* Check seq_lo (host order, as carried in the ESP header). On success
  * *seq gets the full sequence number. */
 int replay_check(const struct replay *r, uint32_t seq_lo, uint64_t *seq);

@@ -175,6 +175,8 @@ static int init_inbound(struct sa *sa, int socket, char *err, size_t errlen)
 		}
 	}
 	replay_init(&sa->rw, sa->p.replay_window, sa->p.esn, sa->rw_words);
+	if (sa->one_worker)	/* its worker is the only one to commit */
+		replay_one_writer(&sa->rw);
 	return 0;
 }
 

@@ -357,7 +357,10 @@ static void concurrency(uint32_t win, bool all, bool batched)
  * one by one gives: verdicts, top and window contents, for in-order runs,
  * reordering, duplicates inside a burst, jumps that reuse words, number 0,
  * entries skipped as not authentic, and every window size class. */
-static void batch_equivalence(void)
+/* replay_commit_n() against replay_commit() one by one; one_writer: both
+ * with plain stores instead of compare-and-swaps (replay_one_writer),
+ * against the reference with them. */
+static void batch_equivalence(bool one_writer)
 {
 	static const uint32_t wins[] = { 0, 1, 64, 100, 1024 };
 	unsigned seed = 42, bad = 0;
@@ -365,11 +368,17 @@ static void batch_equivalence(void)
 	for (unsigned wi = 0; wi < sizeof(wins) / sizeof(wins[0]); wi++) {
 		struct replay *a = new_window(wins[wi], false);
 		struct replay *b = new_window(wins[wi], false);
+		struct replay *c = new_window(wins[wi], false);
 		uint64_t next = 1;
+
+		if (one_writer) {
+			replay_one_writer(b);
+			replay_one_writer(c);
+		}
 
 		for (unsigned burst = 0; burst < 20000; burst++) {
 			uint64_t seq[32];
-			int ra[32], rb[32];
+			int ra[32], rb[32], rc[32];
 			unsigned k = 1 + (unsigned)rand_r(&seed) % 32;
 
 			for (unsigned j = 0; j < k; j++) {
@@ -387,18 +396,23 @@ static void batch_equivalence(void)
 					seq[j] = next > 5000 ? next - 5000 : 0; /* far left */
 				rb[j] = (unsigned)rand_r(&seed) % 50 ? REPLAY_OK : REPLAY_DUP;
 			}
-			for (unsigned j = 0; j < k; j++)
+			for (unsigned j = 0; j < k; j++) {
 				ra[j] = rb[j] == REPLAY_OK ? replay_commit(a, seq[j]) : rb[j];
+				rc[j] = rb[j] == REPLAY_OK ? replay_commit(c, seq[j]) : rb[j];
+			}
 			replay_commit_n(b, seq, rb, k);
 			for (unsigned j = 0; j < k; j++)
-				bad += ra[j] != rb[j];
-			bad += a->top != b->top;
+				bad += (ra[j] != rb[j]) + (ra[j] != rc[j]);
+			bad += (a->top != b->top) + (a->top != c->top);
 		}
 		if (a->w != NULL)	/* no bitmap without a window */
-			bad += memcmp(a->w, b->w, (a->mask + 1) * sizeof(a->w[0])) != 0;
-		CHECK_MSG(bad == 0, "window %u: %u differences", wins[wi], bad);
+			bad += (memcmp(a->w, b->w, (a->mask + 1) * sizeof(a->w[0])) != 0) +
+			       (memcmp(a->w, c->w, (a->mask + 1) * sizeof(a->w[0])) != 0);
+		CHECK_MSG(bad == 0, "window %u%s: %u differences", wins[wi],
+			  one_writer ? ", one writer" : "", bad);
 		free(a);
 		free(b);
+		free(c);
 	}
 }
 
@@ -414,7 +428,8 @@ int main(void)
 	esn_inference();
 	concurrency(65536, true, false);
 	concurrency(1024, false, false);
-	batch_equivalence();
+	batch_equivalence(false);
+	batch_equivalence(true);
 	concurrency(65536, true, true);
 	concurrency(1024, false, true);
 	return check_summary();
