@@ -55,16 +55,6 @@ void wk_sa_event(struct worker *w, struct sa *sa, enum sa_event ev)
 		__atomic_fetch_and(&sa->state, ~bit, __ATOMIC_RELAXED); /* retry later */
 }
 
-static void l2_write(struct rte_mbuf *m, const struct dp_port *p,
-		     uint64_t mac_state, uint8_t af)
-{
-	uint64_t a, b;
-
-	wk_l2_words(p, mac_state, af, &a, &b);
-	wk_l2_put(rte_pktmbuf_mtod(m, void *), a, b);
-	m->port = p->port_id;
-}
-
 /* Too big for the egress port: fragment when we may, else ICMP. */
 static void too_big(struct worker *w, struct rte_mbuf *m, uint8_t af,
 		    bool own_outer, uint16_t port, uint64_t mac_state)
@@ -88,7 +78,7 @@ static void too_big(struct worker *w, struct rte_mbuf *m, uint8_t af,
 	}
 	rte_pktmbuf_free(m);
 	for (int i = 0; i < n; i++) {
-		l2_write(frags[i], p, mac_state, af);
+		wk_l2_write(frags[i], p, mac_state, af);
 		wk_tx(w, port, frags[i]);
 	}
 }
@@ -170,7 +160,7 @@ void wk_fwd(struct worker *w, struct rte_mbuf *m, uint8_t af, bool own_outer)
 		too_big(w, m, af, own_outer, port, mac);
 		return;
 	}
-	l2_write(m, &g_dp->port[port], mac, af);
+	wk_l2_write(m, &g_dp->port[port], mac, af);
 	wk_tx(w, port, m);
 }
 

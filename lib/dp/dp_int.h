@@ -57,7 +57,6 @@ static inline struct nh_cache_ent *wk_nhc4(struct worker *w, uint32_t d)
 	return &w->nhc[(d ^ (d >> 12) ^ (d >> 24)) & (NHC_SIZE - 1)];
 }
 
-
 /* The next hop's MAC as neigh.h publishes it in its slot, 0 when
  * unresolved (or no slot). */
 static inline uint64_t wk_neigh_word(const uint64_t *mac_state)
@@ -88,6 +87,17 @@ static inline void wk_l2_put(void *d, uint64_t a, uint64_t b)
 	memcpy(d, &a, 8);
 }
 
+/* m's Ethernet header from port p to the next hop, and m's port. */
+static inline void wk_l2_write(struct rte_mbuf *m, const struct dp_port *p,
+			       uint64_t mac_state, uint8_t af)
+{
+	uint64_t a, b;
+
+	wk_l2_words(p, mac_state, af, &a, &b);
+	wk_l2_put(rte_pktmbuf_mtod(m, void *), a, b);
+	m->port = p->port_id;
+}
+
 /*
  * wk_fwd() of an IPv4 packet in its common case, inline: next hop in the
  * worker's cache and resolved, packet within the link's MTU. Anything else
@@ -100,7 +110,7 @@ static inline void wk_fwd4(struct worker *w, struct rte_mbuf *m, bool own_outer)
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN);
 	const struct nh_cache_ent *e;
 	const struct dp_port *p;
-	uint64_t mac, a, b;
+	uint64_t mac;
 	uint32_t d;
 
 	memcpy(&d, l3 + 16, 4);
@@ -109,9 +119,7 @@ static inline void wk_fwd4(struct worker *w, struct rte_mbuf *m, bool own_outer)
 		mac = wk_neigh_word(e->mac_state);
 		p = &g_dp->port[e->port];
 		if (likely(mac != 0 && m->data_len - ETH_HLEN <= p->mtu)) {
-			wk_l2_words(p, mac, AF_INET, &a, &b);
-			wk_l2_put(rte_pktmbuf_mtod(m, void *), a, b);
-			m->port = p->port_id;
+			wk_l2_write(m, p, mac, AF_INET);
 			wk_tx(w, e->port, m);
 			return;
 		}
