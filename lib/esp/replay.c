@@ -75,6 +75,21 @@ int replay_check(const struct replay *r, uint32_t seq_lo, uint64_t *seq)
 	return REPLAY_OK;
 }
 
+/* Replace a bitmap word that still holds *old by *nw: a 128-bit
+ * compare-and-swap (false, with *old updated, when another lcore changed it
+ * first), or with one writer two plain stores that cannot fail. */
+static inline bool word_replace(const struct replay *r, struct replay_word *w,
+				rte_int128_t *old, const rte_int128_t *nw)
+{
+	if (r->one_writer) {
+		__atomic_store_n(&w->bits, nw->val[1], __ATOMIC_RELAXED);
+		__atomic_store_n(&w->blk, nw->val[0], __ATOMIC_RELAXED);
+		return true;
+	}
+	return rte_atomic128_cmp_exchange((rte_int128_t *)w, old, nw, 0,
+					  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
 static int set_bit(struct replay *r, uint64_t s)
 {
 	struct replay_word *w = &r->w[(s >> 6) & r->mask];
@@ -83,16 +98,6 @@ static int set_bit(struct replay *r, uint64_t s)
 
 	old.val[0] = __atomic_load_n(&w->blk, __ATOMIC_RELAXED);
 	old.val[1] = __atomic_load_n(&w->bits, __ATOMIC_RELAXED);
-	if (r->one_writer) {	/* the CAS below, without the lock */
-		if (old.val[0] > blk)
-			return REPLAY_OLD;
-		if (old.val[0] == blk && (old.val[1] & bit))
-			return REPLAY_DUP;
-		__atomic_store_n(&w->bits, (old.val[0] == blk ? old.val[1] : 0) | bit,
-				 __ATOMIC_RELAXED);
-		__atomic_store_n(&w->blk, blk, __ATOMIC_RELAXED);
-		return REPLAY_OK;
-	}
 	for (;;) {
 		if (old.val[0] > blk)		/* reused for a newer block */
 			return REPLAY_OLD;
@@ -100,9 +105,7 @@ static int set_bit(struct replay *r, uint64_t s)
 			return REPLAY_DUP;
 		nw.val[0] = blk;
 		nw.val[1] = (old.val[0] == blk ? old.val[1] : 0) | bit;
-		if (rte_atomic128_cmp_exchange((rte_int128_t *)w, &old, &nw, 0,
-					       __ATOMIC_ACQ_REL,
-					       __ATOMIC_RELAXED))
+		if (word_replace(r, w, &old, &nw))
 			return REPLAY_OK;
 	}
 }
@@ -132,17 +135,6 @@ static uint64_t set_bits(struct replay *r, uint64_t blk, uint64_t bits)
 
 	old.val[0] = __atomic_load_n(&w->blk, __ATOMIC_RELAXED);
 	old.val[1] = __atomic_load_n(&w->bits, __ATOMIC_RELAXED);
-	if (r->one_writer) {	/* the CAS below, without the lock */
-		uint64_t have = old.val[0] == blk ? old.val[1] : 0;
-
-		if (old.val[0] > blk)
-			return ~0ull;
-		if ((have | bits) != have) {
-			__atomic_store_n(&w->blk, blk, __ATOMIC_RELAXED);
-			__atomic_store_n(&w->bits, have | bits, __ATOMIC_RELAXED);
-		}
-		return have & bits;
-	}
 	for (;;) {
 		uint64_t have = old.val[0] == blk ? old.val[1] : 0;
 
@@ -152,9 +144,7 @@ static uint64_t set_bits(struct replay *r, uint64_t blk, uint64_t bits)
 			return bits;	/* nothing new: all duplicates */
 		nw.val[0] = blk;
 		nw.val[1] = have | bits;
-		if (rte_atomic128_cmp_exchange((rte_int128_t *)w, &old, &nw, 0,
-					       __ATOMIC_ACQ_REL,
-					       __ATOMIC_RELAXED))
+		if (word_replace(r, w, &old, &nw))
 			return have & bits;
 	}
 }
