@@ -19,19 +19,11 @@
 #include <rte_memory.h>
 
 #include "check.h"
+#include "sa_fixture.h"
 #include "sa/sa.h"
 
 static char err[256];
 static IMB_MGR *mb;
-
-static int eal_up(void)
-{
-	char *argv[] = { "test", "--no-huge", "-m", "64", "--no-pci",
-			 "--log-level=lib.*:error", "-l", "0", "--no-shconf", "--file-prefix",
-			 "unit_sa_plain", NULL };
-
-	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv);
-}
 
 static struct sa *new_sa(enum sa_dir dir, unsigned workers,
 			 const struct sa_lifetime *life, bool esn)
@@ -39,16 +31,7 @@ static struct sa *new_sa(enum sa_dir dir, unsigned workers,
 	struct sa_params p;
 	struct sa *sa;
 
-	memset(&p, 0, sizeof(p));
-	snprintf(p.name, sizeof(p.name), dir == SA_DIR_OUT ? "out" : "in");
-	p.spi = 0x1234;
-	p.dir = dir;
-	p.proto = SA_PROTO_ESP;
-	p.mode = SA_MODE_TUNNEL;
-	ip_addr_parse("192.0.2.1", &p.src);
-	ip_addr_parse("192.0.2.2", &p.dst);
-	p.alg = alg_find("aes128gcm16");
-	p.enc_key_len = 20;
+	fixture_sa_params(&p, dir, dir == SA_DIR_OUT ? "out" : "in");
 	p.esn = esn;
 	p.replay_window = dir == SA_DIR_IN ? 64 : 0;
 	if (life)
@@ -131,7 +114,7 @@ static void reserve_at_limit(void)
 
 int main(void)
 {
-	if (eal_up() < 0) {
+	if (fixture_eal_up("unit_sa_plain") < 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 1;
 	}

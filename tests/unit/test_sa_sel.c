@@ -19,6 +19,7 @@
 #include <rte_memory.h>
 
 #include "check.h"
+#include "sa_fixture.h"
 #include "sa/sa.h"
 
 static char err[256];
@@ -31,15 +32,6 @@ static uint32_t rnd(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return (uint32_t)rng;
-}
-
-static int eal_up(void)
-{
-	char *argv[] = { "test", "--no-huge", "-m", "64", "--no-pci",
-			 "--log-level=lib.*:error", "-l", "0", "--no-shconf", "--file-prefix",
-			 "unit_sa_sel", NULL };
-
-	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv);
 }
 
 static struct ts sel(const char *src, const char *dst, uint8_t proto,
@@ -61,16 +53,7 @@ static struct sa *inbound_sa(const struct ts *t, unsigned n)
 	struct sa_params p;
 	struct sa *sa;
 
-	memset(&p, 0, sizeof(p));
-	snprintf(p.name, sizeof(p.name), "in");
-	p.spi = 0x1234;
-	p.dir = SA_DIR_IN;
-	p.proto = SA_PROTO_ESP;
-	p.mode = SA_MODE_TUNNEL;
-	ip_addr_parse("192.0.2.1", &p.src);
-	ip_addr_parse("192.0.2.2", &p.dst);
-	p.alg = alg_find("aes128gcm16");
-	p.enc_key_len = 20;
+	fixture_sa_params(&p, SA_DIR_IN, "in");
 	p.n_ts = (uint8_t)n;
 	memcpy(p.ts, t, n * sizeof(*t));
 	sa = sa_create(&p, 1, 1, mb, SOCKET_ID_ANY, err, sizeof(err));
@@ -162,7 +145,7 @@ int main(void)
 {
 	struct ts t[4];
 
-	if (eal_up() < 0) {
+	if (fixture_eal_up("unit_sa_sel") < 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 1;
 	}
