@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <intel-ipsec-mb.h>
 #include <rte_eal.h>
 
 #include "sa/sa_params.h"
@@ -20,6 +21,25 @@ static inline int fixture_eal_up(const char *prefix)
 			 (char *)prefix, NULL };
 
 	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv);
+}
+
+/* The EAL and an ipsec-mb manager for sa_create(); NULL (said why) when
+ * either fails. */
+static inline IMB_MGR *fixture_up(const char *prefix)
+{
+	IMB_MGR *mb;
+
+	if (fixture_eal_up(prefix) < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return NULL;
+	}
+	mb = alloc_mb_mgr(0);
+	if (mb == NULL) {
+		fprintf(stderr, "no ipsec-mb manager\n");
+		return NULL;
+	}
+	init_mb_mgr_auto(mb, NULL);
+	return mb;
 }
 
 /* An ESP tunnel-mode SA 192.0.2.1 -> 192.0.2.2, SPI 0x1234, AES-128-GCM

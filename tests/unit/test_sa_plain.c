@@ -114,14 +114,9 @@ static void reserve_at_limit(void)
 
 int main(void)
 {
-	if (fixture_eal_up("unit_sa_plain") < 0) {
-		fprintf(stderr, "EAL init failed\n");
-		return 1;
-	}
-	mb = alloc_mb_mgr(0);
+	mb = fixture_up("unit_sa_plain");
 	if (mb == NULL)
 		return 1;
-	init_mb_mgr_auto(mb, NULL);
 	gate_at_create();
 	kill();
 	reserve_at_limit();

@@ -145,14 +145,9 @@ int main(void)
 {
 	struct ts t[4];
 
-	if (fixture_eal_up("unit_sa_sel") < 0) {
-		fprintf(stderr, "EAL init failed\n");
-		return 1;
-	}
-	mb = alloc_mb_mgr(0);
+	mb = fixture_up("unit_sa_sel");
 	if (mb == NULL)
 		return 1;
-	init_mb_mgr_auto(mb, NULL);
 
 	t[0] = sel("10.1.0.0/16", "192.168.1.0/24", 0, 0, 65535, 0, 65535);
 	mix("one IPv4 selector, any", t, 1);
