@@ -349,7 +349,7 @@ void xform_job_decrypt(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 	}
 	job_etm(x, j, esp, pay_len, s);
 	if (x->esn) {
-		memcpy(s->saved, icv, x->icv_len);
+		xform_copy_small(s->saved, icv, x->icv_len);
 		put_seq_hi(icv, seq_hi);
 	}
 }
