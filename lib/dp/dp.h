@@ -118,6 +118,7 @@ struct esp_item {
  * class of SAs (xform_etm_same_class) at a time, the items alongside. */
 struct etm_batch {
 	unsigned n;
+	uint32_t longest;	/* payload length, for the choice of manager */
 	const struct xform *xf;	/* the class */
 	struct esp_item *item[DP_BURST_MAX];
 	IMB_JOB job[DP_BURST_MAX];
@@ -149,6 +150,10 @@ struct worker {
 	 * in flight it would complete them behind the job queue's back. So
 	 * it gets its own manager. */
 	IMB_MGR *mb_etm;
+	/* Encrypts bursts of AES-CBC payloads up to g_dp->cbc_narrow_max
+	 * bytes, where it measured faster than mb_etm (xform_tune.h); NULL
+	 * when it did not. */
+	IMB_MGR *mb_narrow;
 	struct rte_ring *msg;	  /* control -> this worker */
 	uint64_t msg_done;	  /* messages applied (acquire/release) */
 	unsigned n_rxq;
@@ -190,6 +195,7 @@ struct dp {
 	bool running;			/* workers launched: talk through rings */
 	uint64_t tsc_hz;
 	IMB_MGR *ctl_mb;		/* control lcore's, for key expansion */
+	uint32_t cbc_narrow_max;	/* see worker.mb_narrow; 0: never */
 };
 
 /* SA lifetime events, worker -> control. */

@@ -203,11 +203,16 @@ static void etm_seal_flush(struct worker *w)
 
 	if (b->n == 0)
 		return;
-	xform_etm_seal(b->xf, w->mb_etm, b->job, b->n);
+	xform_etm_seal(b->xf, w->mb_etm,
+		       b->xf->cipher == IMB_CIPHER_CBC &&
+				       b->longest <= g_dp->cbc_narrow_max
+			       ? w->mb_narrow : w->mb_etm,
+		       b->job, b->n);
 	for (unsigned i = 0; i < b->n; i++)
 		b->item[i]->verdict = b->job[i].status == IMB_STATUS_COMPLETED
 					      ? 0 : DROP_crypto_error;
 	b->n = 0;
+	b->longest = 0;
 }
 
 /* Queue an encrypt-then-MAC job; a burst holds one class of SAs only. */
@@ -220,6 +225,7 @@ static void etm_add(struct worker *w, struct esp_item *x, uint32_t seq_hi)
 		etm_seal_flush(w);
 	b->xf = xf;
 	b->item[b->n] = x;
+	b->longest = RTE_MAX(b->longest, x->pay_len);
 	xform_job_encrypt(xf, &b->job[b->n++], x->esp, x->pay_len, seq_hi,
 			  &x->scratch);
 }

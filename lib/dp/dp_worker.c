@@ -14,6 +14,7 @@
 #include <rte_malloc.h>
 
 #include "dp/dp_int.h"
+#include "esp/xform_tune.h"
 #include "util/log.h"
 
 struct dp *g_dp;
@@ -131,6 +132,47 @@ static IMB_MGR *new_mgr(void)
 	return mb;
 }
 
+/*
+ * Whether, and up to which payload length, ipsec-mb's SSE code encrypts
+ * bursts of AES-CBC faster than the code init_mb_mgr_auto() picks for
+ * this CPU (xform_tune.h). Measured once, on the main lcore: the workers'
+ * cores are of the same kind.
+ */
+static void tune_narrow(struct dp *dp)
+{
+	IMB_MGR *wide = alloc_mb_mgr(0), *sse = alloc_mb_mgr(0);
+	IMB_ARCH arch = IMB_ARCH_NONE;
+
+	dp->cbc_narrow_max = 0;
+	if (wide != NULL && sse != NULL) {
+		init_mb_mgr_auto(wide, &arch);
+		if (arch > IMB_ARCH_SSE) {
+			init_mb_mgr_sse(sse);
+			dp->cbc_narrow_max = xform_tune_cbc_narrow(wide, sse, dp->burst);
+		}
+	}
+	if (wide != NULL)
+		free_mb_mgr(wide);
+	if (sse != NULL)
+		free_mb_mgr(sse);
+	if (dp->cbc_narrow_max)
+		ELOG(INFO, "AES-CBC encryption: SSE code for bursts of payloads "
+		     "up to %u bytes (measured faster), wider code above",
+		     dp->cbc_narrow_max);
+	else
+		ELOG(INFO, "AES-CBC encryption: one code for every length "
+		     "(SSE not measured faster)");
+}
+
+static IMB_MGR *new_sse_mgr(void)
+{
+	IMB_MGR *mb = alloc_mb_mgr(0);
+
+	if (mb != NULL)
+		init_mb_mgr_sse(mb);
+	return mb;
+}
+
 static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errlen)
 {
 	char name[32];
@@ -143,7 +185,9 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->mb = new_mgr();
 	w->mb_etm = new_mgr();
+	w->mb_narrow = dp->cbc_narrow_max ? new_sse_mgr() : NULL;
 	if (!w->sad || !w->sa_by_id || !w->msg || !w->mb || !w->mb_etm ||
+	    (dp->cbc_narrow_max && !w->mb_narrow) ||
 	    wk_reasm_init(w) < 0) {
 		snprintf(err, errlen, "worker %u: out of memory", w->id);
 		return -ENOMEM;
@@ -183,6 +227,7 @@ int dp_workers_init(struct dp *dp, char *err, size_t errlen)
 		snprintf(err, errlen, "RCU: out of memory");
 		return -ENOMEM;
 	}
+	tune_narrow(dp);
 	for (unsigned i = 0; i < dp->n_workers; i++) {
 		struct worker *w = dp->wk[i];
 
@@ -214,6 +259,8 @@ void dp_workers_free(struct dp *dp)
 			free_mb_mgr(w->mb);
 		if (w->mb_etm)
 			free_mb_mgr(w->mb_etm);
+		if (w->mb_narrow)
+			free_mb_mgr(w->mb_narrow);
 		rte_free(w);
 		dp->wk[i] = NULL;
 	}

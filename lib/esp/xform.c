@@ -404,10 +404,10 @@ static IMB_KEY_SIZE_BYTES key_size(const struct xform *x)
 /* The _NOCHECK variants: every field was set by xform_job_*() from an SA
  * that xform_init() validated, and lengths were checked by the ESP layer
  * (whole cipher blocks). */
-void xform_etm_seal(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
-		    unsigned n)
+void xform_etm_seal(const struct xform *x, IMB_MGR *mb, IMB_MGR *cipher_mb,
+		    IMB_JOB *jobs, unsigned n)
 {
-	IMB_SUBMIT_CIPHER_BURST_NOCHECK(mb, jobs, n, x->cipher, IMB_DIR_ENCRYPT,
+	IMB_SUBMIT_CIPHER_BURST_NOCHECK(cipher_mb, jobs, n, x->cipher, IMB_DIR_ENCRYPT,
 					key_size(x));
 	IMB_SUBMIT_HASH_BURST_NOCHECK(mb, jobs, n, x->hash);
 }

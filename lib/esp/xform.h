@@ -229,7 +229,10 @@ void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
  * are the caller's array, filled by xform_job_encrypt/decrypt(); one burst
  * holds jobs of SAs of one class only (xform_etm_same_class). Synchronous:
  * every job is complete when the call returns.
- *  - seal: encrypt, then the ICV over ESP header, IV and ciphertext.
+ *  - seal: encrypt (on cipher_mb: mb, or for bursts of short AES-CBC
+ *    payloads a manager that encrypts those faster, xform_tune.h; the
+ *    ciphertext is the same either way), then the ICV over ESP header, IV
+ *    and ciphertext (on mb).
  *  - verify: the ICV only (into each job's scratch, as decrypt jobs say);
  *    the caller compares, then decrypts the authentic ones with open.
  */
@@ -239,8 +242,8 @@ static inline bool xform_etm_same_class(const struct xform *a,
 	return a->cipher == b->cipher && a->key_bytes == b->key_bytes &&
 	       a->hash == b->hash;
 }
-void xform_etm_seal(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
-		    unsigned n);
+void xform_etm_seal(const struct xform *x, IMB_MGR *mb, IMB_MGR *cipher_mb,
+		    IMB_JOB *jobs, unsigned n);
 void xform_etm_verify(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
 		      unsigned n);
 void xform_etm_open(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
