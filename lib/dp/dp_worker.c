@@ -123,11 +123,15 @@ int dp_worker_loop(void *arg)
 	return 0;
 }
 
-static IMB_MGR *new_mgr(void)
+/* A manager with the code init_mb_mgr_auto() picks for this CPU, or with
+ * the SSE code (sse). */
+static IMB_MGR *new_mgr(bool sse)
 {
 	IMB_MGR *mb = alloc_mb_mgr(0);
 
-	if (mb != NULL)
+	if (mb != NULL && sse)
+		init_mb_mgr_sse(mb);
+	else if (mb != NULL)
 		init_mb_mgr_auto(mb, NULL);
 	return mb;
 }
@@ -140,17 +144,11 @@ static IMB_MGR *new_mgr(void)
  */
 static void tune_narrow(struct dp *dp)
 {
-	IMB_MGR *wide = alloc_mb_mgr(0), *sse = alloc_mb_mgr(0);
-	IMB_ARCH arch = IMB_ARCH_NONE;
+	IMB_MGR *wide = new_mgr(false), *sse = new_mgr(true);
 
 	dp->cbc_narrow_max = 0;
-	if (wide != NULL && sse != NULL) {
-		init_mb_mgr_auto(wide, &arch);
-		if (arch > IMB_ARCH_SSE) {
-			init_mb_mgr_sse(sse);
-			dp->cbc_narrow_max = xform_tune_cbc_narrow(wide, sse, dp->burst);
-		}
-	}
+	if (wide != NULL && sse != NULL && wide->used_arch > IMB_ARCH_SSE)
+		dp->cbc_narrow_max = xform_tune_cbc_narrow(wide, sse, dp->burst);
 	if (wide != NULL)
 		free_mb_mgr(wide);
 	if (sse != NULL)
@@ -164,15 +162,6 @@ static void tune_narrow(struct dp *dp)
 		     "(SSE not measured faster)");
 }
 
-static IMB_MGR *new_sse_mgr(void)
-{
-	IMB_MGR *mb = alloc_mb_mgr(0);
-
-	if (mb != NULL)
-		init_mb_mgr_sse(mb);
-	return mb;
-}
-
 static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errlen)
 {
 	char name[32];
@@ -183,9 +172,9 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 	snprintf(name, sizeof(name), "wmsg%u", w->id);
 	w->msg = rte_ring_create_elem(name, sizeof(struct dp_msg), 4096, w->socket,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
-	w->mb = new_mgr();
-	w->mb_etm = new_mgr();
-	w->mb_narrow = dp->cbc_narrow_max ? new_sse_mgr() : NULL;
+	w->mb = new_mgr(false);
+	w->mb_etm = new_mgr(false);
+	w->mb_narrow = dp->cbc_narrow_max ? new_mgr(true) : NULL;
 	if (!w->sad || !w->sa_by_id || !w->msg || !w->mb || !w->mb_etm ||
 	    (dp->cbc_narrow_max && !w->mb_narrow) ||
 	    wk_reasm_init(w) < 0) {

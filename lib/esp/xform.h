@@ -105,6 +105,9 @@ static inline void xform_copy_small(uint8_t *d, const uint8_t *s, unsigned n)
 	case 16:
 		memcpy(d, s, 16);
 		break;
+	case 24:
+		memcpy(d, s, 24);
+		break;
 	case 32:
 		memcpy(d, s, 32);
 		break;

@@ -8,7 +8,7 @@
  * packets side by side in lanes: 16 in its AVX-512 code, 4 or 8 in its SSE
  * code. For a burst of short payloads the wide code's set-up and lane
  * juggling cost more than they save. Measured per packet, 48-byte payloads
- * in bursts of 64: Xeon (Emerald Rapids) AVX-512 53 cycles, SSE 38; AMD
+ * in bursts of 64: Xeon (Emerald Rapids) AVX-512 52 cycles, SSE 38; AMD
  * Zen 4 (AVX-512 in two halves) 60-72 against 44-53. Around 200 bytes the
  * wide code wins, and by far above that. Decryption has no chain (the
  * blocks are independent) and the AVX-512 code is the faster at every
