@@ -151,8 +151,10 @@ struct worker {
 	 * it gets its own manager. */
 	IMB_MGR *mb_etm;
 	/* Encrypts bursts of AES-CBC payloads up to g_dp->cbc_narrow_max
-	 * bytes, where it measured faster than mb_etm (xform_tune.h); NULL
-	 * when it did not. */
+	 * bytes, and hashes bursts of HMAC-SHA-1 (-256) messages up to
+	 * g_dp->sha1_narrow_max (sha256_narrow_max), where it measured faster
+	 * than mb_etm (xform_tune.h): the SSE code; NULL when it never did.
+	 * Burst API only, so no job is ever left in its lanes. */
 	IMB_MGR *mb_narrow;
 	struct rte_ring *msg;	  /* control -> this worker */
 	uint64_t msg_done;	  /* messages applied (acquire/release) */
@@ -196,7 +198,13 @@ struct dp {
 	uint64_t tsc_hz;
 	IMB_MGR *ctl_mb;		/* control lcore's, for key expansion */
 	uint32_t cbc_narrow_max;	/* see worker.mb_narrow; 0: never */
+	uint32_t sha1_narrow_max, sha256_narrow_max;	/* the same, for HMAC */
 };
+
+static inline bool dp_narrow_used(const struct dp *dp)
+{
+	return dp->cbc_narrow_max || dp->sha1_narrow_max || dp->sha256_narrow_max;
+}
 
 /* SA lifetime events, worker -> control. */
 enum sa_event { SA_EV_SOFT = 1, SA_EV_HARD = 2 };

@@ -108,7 +108,7 @@ static void etm_open_flush(struct worker *w)
 
 	if (b->n == 0)
 		return;
-	xform_etm_verify(b->xf, w->mb_etm, b->job, b->n);
+	xform_etm_verify(b->xf, wk_etm_hash_mgr(w, b->xf, b->longest), b->job, b->n);
 	for (unsigned i = 0; i < b->n; i++) {
 		struct esp_item *it = b->item[i];
 
@@ -122,6 +122,7 @@ static void etm_open_flush(struct worker *w)
 	if (k)
 		xform_etm_open(b->xf, w->mb_etm, b->job, k);
 	b->n = 0;
+	b->longest = 0;
 }
 
 /* Queue a decrypt job; a burst holds one class of SAs only. */
@@ -134,6 +135,7 @@ static void etm_add(struct worker *w, struct esp_item *it)
 		etm_open_flush(w);
 	b->xf = xf;
 	b->item[b->n] = it;
+	b->longest = RTE_MAX(b->longest, it->pay_len);
 	xform_job_decrypt(xf, &b->job[b->n++], it->esp, it->pay_len,
 			  (uint32_t)(it->seq >> 32), &it->scratch);
 }

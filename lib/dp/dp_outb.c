@@ -203,11 +203,8 @@ static void etm_seal_flush(struct worker *w)
 
 	if (b->n == 0)
 		return;
-	xform_etm_seal(b->xf, w->mb_etm,
-		       b->xf->cipher == IMB_CIPHER_CBC &&
-				       b->longest <= g_dp->cbc_narrow_max
-			       ? w->mb_narrow : w->mb_etm,
-		       b->job, b->n);
+	xform_etm_seal(b->xf, wk_etm_hash_mgr(w, b->xf, b->longest),
+		       wk_etm_cipher_mgr(w, b->xf, b->longest), b->job, b->n);
 	for (unsigned i = 0; i < b->n; i++)
 		b->item[i]->verdict = b->job[i].status == IMB_STATUS_COMPLETED
 					      ? 0 : DROP_crypto_error;

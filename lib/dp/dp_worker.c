@@ -137,29 +137,36 @@ static IMB_MGR *new_mgr(bool sse)
 }
 
 /*
- * Whether, and up to which payload length, ipsec-mb's SSE code encrypts
- * bursts of AES-CBC faster than the code init_mb_mgr_auto() picks for
- * this CPU (xform_tune.h). Measured once, on the main lcore: the workers'
- * cores are of the same kind.
+ * Whether, and up to which length, ipsec-mb's SSE code encrypts bursts of
+ * AES-CBC, and computes bursts of HMAC-SHA-1 and HMAC-SHA-256 ICVs, faster
+ * than the code init_mb_mgr_auto() picks for this CPU (xform_tune.h).
+ * Measured once, on the main lcore: the workers' cores are of the same kind.
  */
 static void tune_narrow(struct dp *dp)
 {
 	IMB_MGR *wide = new_mgr(false), *sse = new_mgr(true);
+	bool tune = wide != NULL && sse != NULL && wide->used_arch > IMB_ARCH_SSE;
 
 	dp->cbc_narrow_max = 0;
-	if (wide != NULL && sse != NULL && wide->used_arch > IMB_ARCH_SSE)
+	dp->sha1_narrow_max = 0;
+	dp->sha256_narrow_max = 0;
+	if (tune) {
 		dp->cbc_narrow_max = xform_tune_cbc_narrow(wide, sse, dp->burst);
+		dp->sha1_narrow_max = xform_tune_hmac_narrow(wide, sse, dp->burst,
+							     IMB_AUTH_HMAC_SHA_1);
+		dp->sha256_narrow_max = xform_tune_hmac_narrow(wide, sse, dp->burst,
+							       IMB_AUTH_HMAC_SHA_256);
+	}
 	if (wide != NULL)
 		free_mb_mgr(wide);
 	if (sse != NULL)
 		free_mb_mgr(sse);
-	if (dp->cbc_narrow_max)
-		ELOG(INFO, "AES-CBC encryption: SSE code for bursts of payloads "
-		     "up to %u bytes (measured faster), wider code above",
-		     dp->cbc_narrow_max);
-	else
-		ELOG(INFO, "AES-CBC encryption: one code for every length "
-		     "(SSE not measured faster)");
+	if (!tune)
+		return;
+	ELOG(INFO, "SSE code (measured faster) for bursts of: AES-CBC encryption "
+	     "of payloads up to %u bytes, HMAC-SHA-1 of messages up to %u, "
+	     "HMAC-SHA-256 up to %u (0: never); wider code above",
+	     dp->cbc_narrow_max, dp->sha1_narrow_max, dp->sha256_narrow_max);
 }
 
 static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errlen)
@@ -174,9 +181,9 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->mb = new_mgr(false);
 	w->mb_etm = new_mgr(false);
-	w->mb_narrow = dp->cbc_narrow_max ? new_mgr(true) : NULL;
+	w->mb_narrow = dp_narrow_used(dp) ? new_mgr(true) : NULL;
 	if (!w->sad || !w->sa_by_id || !w->msg || !w->mb || !w->mb_etm ||
-	    (dp->cbc_narrow_max && !w->mb_narrow) ||
+	    (dp_narrow_used(dp) && !w->mb_narrow) ||
 	    wk_reasm_init(w) < 0) {
 		snprintf(err, errlen, "worker %u: out of memory", w->id);
 		return -ENOMEM;

@@ -235,9 +235,11 @@ void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
  *  - seal: encrypt (on cipher_mb: mb, or for bursts of short AES-CBC
  *    payloads a manager that encrypts those faster, xform_tune.h; the
  *    ciphertext is the same either way), then the ICV over ESP header, IV
- *    and ciphertext (on mb).
- *  - verify: the ICV only (into each job's scratch, as decrypt jobs say);
- *    the caller compares, then decrypts the authentic ones with open.
+ *    and ciphertext (on mb: likewise any manager, e.g. for short HMAC-SHA
+ *    messages the SSE one where it runs on SHA-NI).
+ *  - verify: the ICV only (into each job's scratch, as decrypt jobs say;
+ *    on mb, chosen as seal's); the caller compares, then decrypts the
+ *    authentic ones with open.
  */
 static inline bool xform_etm_same_class(const struct xform *a,
 					const struct xform *b)
