@@ -116,7 +116,8 @@ def main_many(argv):
             row = [results[(b.stem, d, size)]["mpps"] for b in benches]
             ratios = [paired(runs, (b.stem, d, size), (base, d, size)) for b in benches[1:]]
             of_medians = [ratio(x, row[0]) for x in row[1:]]
-            worst = min(ratios + ([worst] if worst is not None else []))
+            if ratios:  # one scenario: rates only, nothing to compare
+                worst = min(ratios + ([worst] if worst is not None else []))
             print(f"{d:>4s} {size:>4s} " + " ".join(f"{x:13.3f}" for x in row) + " " +
                   " ".join(f"{x:13.2f}" for x in ratios + of_medians), flush=True)
     print("cycles per packet (busy):")
@@ -127,7 +128,10 @@ def main_many(argv):
     print("startup, seconds (start to telemetry answering, median): " + ", ".join(
         f"{b.stem} {statistics.median(r['startup_s'] for k, v in runs.items() if k[0] == b.stem for r in v):.1f}"
         for b in benches))
-    print(f"lowest ratio: {worst:.2f} (median of round-by-round ratios; goal >= 0.90)")
+    if worst is None:
+        print("lowest ratio: none (one scenario: no baseline to compare with)")
+    else:
+        print(f"lowest ratio: {worst:.2f} (median of round-by-round ratios; goal >= 0.90)")
     bench.save_json(a.json, list(results.values()), mode="many", scenarios=scen)
     return 0
 
