@@ -58,6 +58,21 @@ static void aes_expand(struct xform *x, IMB_MGR *mb, const uint8_t *key)
 		IMB_AES_KEYEXP_256(mb, key, x->k->aes.enc, x->k->aes.dec);
 }
 
+/* Which XF_GHASH_* layout the precompute wrote into the zeroed keys: the
+ * bytes of H^1 in the 48-power layout, or of H^1_k in the Karatsuba one,
+ * are zero in the others (and H^1 = 0 has probability 2^-128). */
+static uint8_t ghash_layout(const struct gcm_key_data *g)
+{
+	static const uint8_t zero[16];
+	const uint8_t *p = (const uint8_t *)g;
+
+	if (memcmp(p + 16 * (14 + 48), zero, 16) != 0)
+		return 48;
+	if (memcmp(p + 16 * (15 + 8), zero, 16) != 0)
+		return 8 | XF_GHASH_KARATSUBA;
+	return 8;
+}
+
 static int cipher_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 		       const uint8_t *key)
 {
@@ -69,6 +84,7 @@ static int cipher_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 			IMB_AES128_GCM_PRE(mb, key, &x->k->gcm);
 		else
 			IMB_AES256_GCM_PRE(mb, key, &x->k->gcm);
+		x->ghash = ghash_layout(&x->k->gcm);
 		return 0;
 	case ALG_CIPHER_CHACHA20_POLY1305:
 		x->cipher = IMB_CIPHER_CHACHA20_POLY1305;

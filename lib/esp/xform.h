@@ -74,8 +74,20 @@ struct xform {
 	bool esn, aead;
 	uint8_t path;		/* enum xform_path */
 	uint8_t salt[4];
+	uint8_t ghash;		/* GCM: XF_GHASH_* layout of k->gcm (xform_init) */
 	struct xform_keys *k;	/* given to xform_init() */
 };
+
+/*
+ * Where ipsec-mb's GCM precompute put the GHASH keys: it depends on the code
+ * the manager runs, not on anything in the header. After the 240 bytes of
+ * round keys come N powers of H, highest first (H^i at byte 16 * (15 + N - i),
+ * H^1 last): N = 8 for SSE, AVX, AVX2 and AVX-512, 48 for VAES AVX-512. SSE
+ * and AVX follow them with the Karatsuba halves of H^1..H^8. xform.c
+ * finds out which (ghash_layout()), xform_prefetch_keys() uses it.
+ */
+#define XF_GHASH_POWERS 0x7fu	/* N */
+#define XF_GHASH_KARATSUBA 0x80u
 
 /* keys: where the expanded keys go (the caller's, 64-byte aligned); x
  * points to them from now on. */
@@ -149,11 +161,9 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 /*
  * The keys a packet of this xform reads (sa_prefetch_keys): the AES round
  * keys (encryption or decryption schedule), and per suite the HMAC pads or
- * the GHASH keys a message of pay_len bytes uses. Those are ipsec-mb's
- * AVX-512 layout of gcm_key_data: H^i at byte 16 * (63 - i), H^1 last, and
- * a message of n blocks multiplies by H^1..H^min(n, 48): a 64-byte frame
- * one line of them, a 1420-byte frame all thirteen. Reads x's line, so
- * call it once that is cached.
+ * the GHASH keys a message of pay_len bytes uses: a message of n blocks
+ * multiplies by H^1..H^min(n, N) (XF_GHASH_*), a 64-byte frame's by two
+ * lines of them. Reads x's line, so call it once that is cached.
  */
 static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 				       uint32_t pay_len)
@@ -170,19 +180,24 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 	if (x->key_bytes > 16)
 		rte_prefetch0(k + 192);
 	if (x->path == XF_PATH_GCM) {
-		/* GHASH powers H^nb..H^1, stored from 16 * (63 - nb) up to
-		 * 16 * 62: the last two lines hold up to H^7 (payloads below
+		uint32_t n = x->ghash & XF_GHASH_POWERS, h1 = 16 * (14 + n);
+
+		/* H^1 and the line before it: up to H^7 (payloads below
 		 * 112 bytes), fetched without a loop; more only for longer
 		 * payloads, whose crypto takes far longer than the loop */
 		k = (const char *)&x->k->gcm;
-		rte_prefetch0(k + 16 * 62);
-		rte_prefetch0(k + 16 * 62 - 64);
+		rte_prefetch0(k + h1);
+		rte_prefetch0(k + h1 - 64);
+		if (x->ghash & XF_GHASH_KARATSUBA)	/* H^1_k .. H^5_k */
+			rte_prefetch0(k + h1 + 64);
 		if (pay_len >= 16 * 7) {
-			uint32_t nb = RTE_MIN(48u, pay_len / 16 + 1);
+			uint32_t nb = RTE_MIN(n, pay_len / 16 + 1);
 
-			for (uint32_t off = 16 * (63 - nb) & ~63u;
-			     off < (16 * 62 & ~63u) - 64; off += 64)
+			for (uint32_t off = 16 * (15 + n - nb) & ~63u;
+			     off < (h1 & ~63u) - 64; off += 64)
 				rte_prefetch0(k + off);
+			if (x->ghash & XF_GHASH_KARATSUBA)	/* .. H^8_k */
+				rte_prefetch0(k + h1 + 128);
 		}
 	} else if (x->path == XF_PATH_ETM) {
 		rte_prefetch0(x->k->ipad);

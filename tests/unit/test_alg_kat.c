@@ -342,6 +342,84 @@ static void key_setup_and_ivs(void)
 	xform_clear(&xf);
 }
 
+/*
+ * The GHASH key layout xform_init() reports (XF_GHASH_*), which the data
+ * path's prefetch relies on, against what ipsec-mb's code really reads: a
+ * 16-byte slot of the keys clobbered after the precompute changes some tag
+ * only if it is one the layout says holds a power of H (or its Karatsuba
+ * half); H^1's slot changes the tag of a one-block message. For every
+ * manager this CPU can run.
+ */
+static unsigned ghash_slots_used(IMB_MGR *m, const struct xform_keys *good,
+				 unsigned slot)
+{
+	static const unsigned blocks[] = { 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 48, 49 };
+	static struct xform_keys bad;
+	static uint8_t in[49 * 16], out[49 * 16];
+	uint8_t iv[12] = { 9 }, aad[12] = { 7 }, t1[16], t2[16];
+	struct gcm_context_data ctx;
+	unsigned changed = 0;
+
+	bad = *good;
+	memset((uint8_t *)&bad.gcm + 16 * slot, 0xa5, 16);
+	for (size_t b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+		uint64_t len = blocks[b] * 16ull;
+
+		IMB_AES128_GCM_ENC(m, &good->gcm, &ctx, out, in, len, iv, aad, 12, t1, 16);
+		IMB_AES128_GCM_ENC(m, &bad.gcm, &ctx, out, in, len, iv, aad, 12, t2, 16);
+		if (memcmp(t1, t2, 16) != 0)
+			changed |= 1u << b;
+	}
+	return changed;
+}
+
+static void ghash_layout_one(void (*init)(IMB_MGR *), const char *name)
+{
+	static struct xform_keys k;
+	const struct alg *gcm = alg_find("aes128gcm16");
+	uint8_t key[20] = { 0x42, 1, 2, 3 };
+	IMB_MGR *m = alloc_mb_mgr(0);
+	unsigned n, last, stray = 0;
+
+	if (m == NULL)
+		return;
+	init(m);
+	CHECK(xform_init(&xf, &k, m, gcm, key, 20, NULL, 0, false) == 0);
+	n = xf.ghash & XF_GHASH_POWERS;
+	CHECK_MSG(n == 8 || n == 48, "%s: %u powers", name, n);
+	CHECK_MSG(!(xf.ghash & XF_GHASH_KARATSUBA) || n == 8, "%s", name);
+	last = 14 + n * (xf.ghash & XF_GHASH_KARATSUBA ? 2 : 1);
+	/* 15: the first slot after the round keys; 63: the last of the struct */
+	for (unsigned slot = 15; slot < sizeof(struct gcm_key_data) / 16; slot++)
+		if (ghash_slots_used(m, &k, slot) != 0 && slot > last)
+			stray++;
+	CHECK_MSG(stray == 0, "%s: %u slots read outside the layout (0x%x)", name,
+		  stray, xf.ghash);
+	CHECK_MSG(ghash_slots_used(m, &k, 14 + n) & 1, "%s: H^1 not at slot %u",
+		  name, 14 + n);
+	printf("GHASH keys (%s): %u powers%s\n", name, n,
+	       xf.ghash & XF_GHASH_KARATSUBA ? " and their Karatsuba halves" : "");
+	xform_clear(&xf);
+	free_mb_mgr(m);
+}
+
+static void init_auto(IMB_MGR *m)
+{
+	init_mb_mgr_auto(m, NULL);
+}
+
+static void ghash_layouts(void)
+{
+	uint64_t f = mb->features;
+
+	ghash_layout_one(init_mb_mgr_sse, "SSE");
+	if (f & IMB_FEATURE_AVX)
+		ghash_layout_one(init_mb_mgr_avx, "AVX");
+	if (f & IMB_FEATURE_AVX2)
+		ghash_layout_one(init_mb_mgr_avx2, "AVX2");
+	ghash_layout_one(init_auto, "auto");
+}
+
 int main(void)
 {
 	mb = alloc_mb_mgr(0);
@@ -355,6 +433,7 @@ int main(void)
 		one_kat(&esp_kats[i]);
 	round_trips();
 	key_setup_and_ivs();
+	ghash_layouts();
 
 	free_mb_mgr(mb);
 	return check_summary();
