@@ -95,7 +95,7 @@ static inline void ib_fetch_keys(struct worker *w, const struct esp_item *it, un
 	const struct sa *sa = it[j].sa;
 
 	if (sa != NULL && (j == 0 || sa != it[j - 1].sa))
-		sa_prefetch_keys(sa, w->id, true, it[j].pi.l3_tot);
+		sa_prefetch_keys(sa, it[j].pi.l3_tot);
 }
 
 /* The queued encrypt-then-MAC packets: every ICV in one hash burst, then

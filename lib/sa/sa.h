@@ -124,7 +124,7 @@ struct sa {
 			uint16_t eg_max_inner;	/* largest inner packet that fits */
 			uint32_t tmpl_sum;	/* IPv4: sum of the template's fixed words */
 			/* outer IP (+UDP) header: IPv4's in this line, IPv6's
-			 * into the next (sa_prefetch_keys) */
+			 * into the next (sa_prefetch_encap) */
 			uint8_t tmpl[SA_HDR_MAX];
 		};
 		struct {	/* inbound */
@@ -148,7 +148,7 @@ struct sa {
 	unsigned n_ctr;
 	struct replay_word *rw_words;	/* inbound with a window */
 	struct sa_params p;	/* description, keys zeroed */
-	struct xform_keys keys;	/* what xf.k points to (sa_prefetch_keys) */
+	struct xform_keys keys;	/* what xf.k points to (sa_prefetch_crypto) */
 	struct sa_ctr ctr[];	/* one per worker */
 };
 
@@ -169,8 +169,9 @@ static inline struct sa_count *sa_run_count(struct sa *sa, unsigned worker)
  * each packet's SA is likely out of the caches, and its lines would
  * otherwise miss one after the other. In two steps, so that nothing waits
  * for a miss here: sa_prefetch() takes addresses only (call it as soon as
- * the SA is known); sa_prefetch_keys() reads line 0 to find the keys (call
- * it once that has arrived, a few packets later).
+ * the SA is known); sa_prefetch_keys() (inbound), sa_prefetch_encap() and
+ * sa_prefetch_crypto() (outbound) read line 0 to find the keys (call them
+ * once that has arrived, a few packets later).
  */
 static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inbound)
 {
@@ -178,26 +179,41 @@ static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inboun
 
 	rte_prefetch0(p);
 	rte_prefetch0(p + RTE_CACHE_LINE_SIZE);
-	if (inbound)	/* outbound: sa_prefetch_keys() knows whether it counts there */
+	if (inbound)	/* outbound: sa_prefetch_encap() knows whether it counts there */
 		rte_prefetch0(&sa->ctr[worker]);
 }
 
-/* l3_len: the IP packet's length, inner (outbound) or outer (inbound). */
-static inline void sa_prefetch_keys(const struct sa *sa, unsigned worker,
-				    bool inbound, uint32_t l3_len)
+/* The crypto keys of a packet of l3_len bytes: the IP packet's length,
+ * inner (outbound) or outer (inbound). Reads line 0. */
+static inline void sa_prefetch_crypto(const struct sa *sa, bool inbound,
+				      uint32_t l3_len)
 {
 	uint32_t pay = inbound ? l3_len - sa->hdr_len - sa->xf.icv_len : l3_len + 2;
 
 	xform_prefetch_keys(&sa->xf, inbound, pay);
-	if (inbound) {	/* the bitmap word of the newest numbers */
-		if (sa->rw.win)
-			rte_prefetch0(&sa->rw.w[(sa->rw.top >> 6) & sa->rw.mask]);
-	} else {
-		if (sa->outer_af == AF_INET6)	/* the template's end */
-			rte_prefetch0(sa->tmpl + SA_HDR_MAX - 1);
-		if (!sa->one_worker)	/* sa_counts_solo(), outbound: see sa_run_count() */
-			rte_prefetch0(&sa->ctr[worker]);
-	}
+}
+
+/* What encapsulating a run reads besides lines 0 and 1 (outbound): the end
+ * of an IPv6 template, the worker's counters; and, but for AES-GCM, whose
+ * packets are sealed later (dp_outb.c: sa_prefetch_crypto() then), the
+ * keys, used by the queued bursts right after the encapsulation. */
+static inline void sa_prefetch_encap(const struct sa *sa, unsigned worker,
+				     uint32_t l3_len)
+{
+	if (sa->xf.path != XF_PATH_GCM)
+		sa_prefetch_crypto(sa, false, l3_len);
+	if (sa->outer_af == AF_INET6)	/* the template's end */
+		rte_prefetch0(sa->tmpl + SA_HDR_MAX - 1);
+	if (!sa->one_worker)	/* sa_counts_solo(), outbound: see sa_run_count() */
+		rte_prefetch0(&sa->ctr[worker]);
+}
+
+/* Inbound: the keys and the bitmap word of the newest numbers. */
+static inline void sa_prefetch_keys(const struct sa *sa, uint32_t l3_len)
+{
+	sa_prefetch_crypto(sa, true, l3_len);
+	if (sa->rw.win)
+		rte_prefetch0(&sa->rw.w[(sa->rw.top >> 6) & sa->rw.mask]);
 }
 
 /* Hard lifetime or exhaustion: the SA drops everything from now on. Any
