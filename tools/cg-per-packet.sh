@@ -16,9 +16,14 @@
 #   meson setup build-cg -Dmachine=default -Dc_args='-g -march=x86-64-v3'
 #   ninja -C build-cg
 # Environment: BIN, OUT (callgrind output, default /tmp/cg-per-packet.out),
-# TOP (functions to print, default 30). Needs valgrind and python3.
+# TOP (functions to print, default 30), VG_OPTS (more callgrind options: with
+# '--cache-sim=yes --D1=49152,12,64 --LL=2097152,16,64' it also prints, per
+# packet, the data reads and writes that miss a D1 and an LL of those sizes;
+# callgrind ignores prefetch instructions, so these are every line a packet
+# touches that is not already cached, whether or not the code prefetches it).
+# Needs valgrind and python3.
 set -euo pipefail
-[ $# -ge 3 ] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 3 ] || { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 conf=$1 cap=$2 dir=$3 rep=${4:-10}
 here=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$here/build-cg/app/esprit/esprit}
@@ -46,7 +51,8 @@ else
 fi
 prefix=cgpp$$
 rm -f "$OUT"
-valgrind --tool=callgrind --callgrind-out-file="$OUT" --collect-atstart=no \
+# shellcheck disable=SC2086
+valgrind --tool=callgrind --callgrind-out-file="$OUT" --collect-atstart=no ${VG_OPTS:-} \
 	--toggle-collect=$fn "$BIN" -l 1 -n 1 --file-prefix $prefix --no-huge -m 2048 \
 	--no-pci --vdev "$v0" --vdev "$v1" -- -f "$conf" >"$work/log" 2>&1 &
 pid=$!
@@ -59,17 +65,30 @@ for _ in $(seq 600); do
 	kill -0 $pid 2>/dev/null || { cat "$work/log" >&2; exit 1; }
 	sleep 0.5
 done
+# Done when the counter has moved and then stops. Under valgrind a big
+# configuration (10k SAs, 100k rules) takes minutes to load, with the port
+# already up and at 0 all that time; give up after 30 minutes of nothing.
 last=-1
-while :; do
+for _ in $(seq 900); do
 	sleep 2
 	n=$(sent)
-	[ -n "$n" ] && [ "$n" = "$last" ] && break
+	[ -n "$n" ] && [ "$n" != 0 ] && [ "$n" = "$last" ] && break
 	last=${n:--1}
+	kill -0 $pid 2>/dev/null || break
 done
 kill -INT $pid
 wait $pid || true
-[ "$n" -gt 0 ] || { echo "no packets sent" >&2; exit 1; }
+[ "${n:-0}" -gt 0 ] || { echo "no packets sent" >&2; cat "$work/log" >&2; exit 1; }
 echo "packets sent: $n"
-callgrind_annotate --inclusive=no "$OUT" 2>/dev/null |
-	awk -v n="$n" '/^ *[0-9,]+ /{x=$1; gsub(",","",x); printf "%8.1f  %s\n", x/n, $0}' |
+# every event column divided by the packets: Ir alone, or Ir Dr Dw I1mr
+# D1mr D1mw ILmr DLmr DLmw with the cache simulation
+callgrind_annotate --inclusive=no --auto=no "$OUT" 2>/dev/null |
+	awk -v n="$n" '/^Events shown:/{$1=$2=""; print "per packet:" $0; next}
+		/^ *[0-9,]+ /{ out = ""
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^\(/ || $i ~ /%\)$/) continue	# (12.3%)
+				if ($i == ".") $i = 0
+				if ($i !~ /^[0-9,]+$/) break
+				x = $i; gsub(",", "", x); out = out sprintf("%8.2f ", x / n) }
+			fn = ""; for (; i <= NF; i++) fn = fn " " $i; print out fn }' |
 	grep -v '=>' | head -"${TOP:-30}"
