@@ -630,7 +630,7 @@ def find_binary(path=None):
         if c and os.path.isdir(c):
             c = os.path.join(c, "esprit")
         if c and os.path.isfile(c) and os.access(c, os.X_OK):
-            return c
+            return os.path.abspath(c)   # the runs may start elsewhere
     raise BenchError("no esprit binary (build it: meson setup build-bench -Dbuildtype=release && "
                      "ninja -C build-bench app/esprit/esprit; or give --bin / ESPRIT_BIN)")
 
