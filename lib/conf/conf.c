@@ -68,12 +68,10 @@ static int parse_options(struct cctx *x, const config_setting_t *root)
 	const char *s;
 	int r;
 
-	/* 128, the most a burst holds (DP_BURST_MAX): ipsec-mb fills its 16
-	 * multi-buffer lanes better and per-burst costs spread further than
-	 * with DPDK's usual 32 (+4..10% measured for 64 against 32) or with 64
-	 * (+5% for AES-CBC + HMAC-SHA1 at 64 bytes, the same for AES-GCM,
+	/* 64: ipsec-mb fills its 16 multi-buffer lanes better and per-burst
+	 * costs spread further than with DPDK's usual 32 (+4..10% measured,
 	 * docs/performance.md) */
-	c->burst = 128;
+	c->burst = 64;
 	c->rx_desc = c->tx_desc = 1024;
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "%s", CTL_SOCKET_DEFAULT);
 	if (g == NULL)

@@ -42,7 +42,7 @@ MODES = {	# name: (mode, inner family, outer family)
 WAN_MTU = 1400
 BIG = 1450	# an inner packet that fits the lan but not the wan once in ESP
 ESN_SEQS = (2**32 - 2, 2**32 - 1, 2**32, 2**32 + 1)
-BURST = 128	# the gateway's default rx burst
+BURST = 64	# the gateway's default rx burst
 
 
 @dataclass
