@@ -76,7 +76,7 @@ for _ in $(seq 900); do
 	last=${n:--1}
 	kill -0 $pid 2>/dev/null || break
 done
-kill -INT $pid
+kill -INT $pid 2>/dev/null || true	# it may have ended by itself
 wait $pid || true
 [ "${n:-0}" -gt 0 ] || { echo "no packets sent" >&2; cat "$work/log" >&2; exit 1; }
 echo "packets sent: $n"
@@ -86,7 +86,7 @@ callgrind_annotate --inclusive=no --auto=no "$OUT" 2>/dev/null |
 	awk -v n="$n" '/^Events shown:/{$1=$2=""; print "per packet:" $0; next}
 		/^ *[0-9,]+ /{ out = ""
 			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^\(/ || $i ~ /%\)$/) continue	# (12.3%)
+				if ($i == "(" || $i ~ /^\(?[0-9.]+%\)$/) continue	# (12.3%), ( 1.2%)
 				if ($i == ".") $i = 0
 				if ($i !~ /^[0-9,]+$/) break
 				x = $i; gsub(",", "", x); out = out sprintf("%8.2f ", x / n) }
