@@ -144,6 +144,10 @@ struct txbuf {
 struct worker {
 	unsigned id, lcore;
 	int socket;
+	/* The copy of ipsec-mb this worker's managers run (imb_inst.h):
+	 * worker 0 and the control plane share the process's (NULL), every
+	 * other worker has its own where the loader allows. */
+	struct imb_inst *imb;
 	IMB_MGR *mb;		  /* job API and direct AES-GCM */
 	/* The cipher and hash burst API (XF_PATH_ETM) works on the same
 	 * multi-buffer lanes as the job API: with jobs of XF_PATH_JOB suites

@@ -14,6 +14,7 @@
 #include <rte_malloc.h>
 
 #include "dp/dp_int.h"
+#include "esp/imb_inst.h"
 #include "esp/xform_tune.h"
 #include "util/log.h"
 
@@ -123,17 +124,11 @@ int dp_worker_loop(void *arg)
 	return 0;
 }
 
-/* A manager with the code init_mb_mgr_auto() picks for this CPU, or with
- * the SSE code (sse). */
+/* A manager of the process's copy of ipsec-mb, with the code
+ * init_mb_mgr_auto() picks for this CPU or with the SSE code (sse). */
 static IMB_MGR *new_mgr(bool sse)
 {
-	IMB_MGR *mb = alloc_mb_mgr(0);
-
-	if (mb != NULL && sse)
-		init_mb_mgr_sse(mb);
-	else if (mb != NULL)
-		init_mb_mgr_auto(mb, NULL);
-	return mb;
+	return imb_inst_mgr(NULL, sse, SOCKET_ID_ANY);
 }
 
 /*
@@ -158,15 +153,31 @@ static void tune_narrow(struct dp *dp)
 							       IMB_AUTH_HMAC_SHA_256);
 	}
 	if (wide != NULL)
-		free_mb_mgr(wide);
+		imb_inst_mgr_free(wide);
 	if (sse != NULL)
-		free_mb_mgr(sse);
+		imb_inst_mgr_free(sse);
 	if (!tune)
 		return;
 	ELOG(INFO, "SSE code (measured faster) for bursts of: AES-CBC encryption "
 	     "of payloads up to %u bytes, HMAC-SHA-1 of messages up to %u, "
 	     "HMAC-SHA-256 up to %u (0: never); wider code above",
 	     dp->cbc_narrow_max, dp->sha1_narrow_max, dp->sha256_narrow_max);
+}
+
+/* Workers after the first get a copy of ipsec-mb of their own, so that
+ * no store ipsec-mb makes to its globals is shared between two workers'
+ * caches (imb_inst.h). Without one a worker is still correct. */
+static void worker_imb(struct worker *w)
+{
+	char why[256];
+
+	w->imb = NULL;
+	if (w->id == 0)
+		return;
+	w->imb = imb_inst_open(why, sizeof(why));
+	if (w->imb == NULL)
+		ELOG(WARNING, "worker %u shares ipsec-mb's globals with worker 0, "
+		     "so AES-GCM is slower per packet (%s)", w->id, why);
 }
 
 static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errlen)
@@ -179,9 +190,11 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 	snprintf(name, sizeof(name), "wmsg%u", w->id);
 	w->msg = rte_ring_create_elem(name, sizeof(struct dp_msg), 4096, w->socket,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
-	w->mb = new_mgr(false);
-	w->mb_etm = new_mgr(false);
-	w->mb_narrow = dp_narrow_used(dp) ? new_mgr(true) : NULL;
+	worker_imb(w);
+	w->mb = imb_inst_mgr(w->imb, false, w->socket);
+	w->mb_etm = imb_inst_mgr(w->imb, false, w->socket);
+	w->mb_narrow = dp_narrow_used(dp) ? imb_inst_mgr(w->imb, true, w->socket)
+					  : NULL;
 	if (!w->sad || !w->sa_by_id || !w->msg || !w->mb || !w->mb_etm ||
 	    (dp_narrow_used(dp) && !w->mb_narrow) ||
 	    wk_reasm_init(w) < 0) {
@@ -251,12 +264,10 @@ void dp_workers_free(struct dp *dp)
 		rte_free(w->sa_by_id);
 		rte_ring_free(w->msg);
 		wk_reasm_free(w);
-		if (w->mb)
-			free_mb_mgr(w->mb);
-		if (w->mb_etm)
-			free_mb_mgr(w->mb_etm);
-		if (w->mb_narrow)
-			free_mb_mgr(w->mb_narrow);
+		imb_inst_mgr_free(w->mb);
+		imb_inst_mgr_free(w->mb_etm);
+		imb_inst_mgr_free(w->mb_narrow);
+		imb_inst_close(w->imb);
 		rte_free(w);
 		dp->wk[i] = NULL;
 	}
