@@ -386,24 +386,45 @@ _runs = 0
 
 
 def eal_args(prefix, lan_in, lan_out, wan_in, wan_out):
-    return ['-l', '0', '-n', '1', '--no-huge', '-m', '512', '--no-pci',
+    """EAL arguments; each pcap argument is a path or, for several queues
+    (one worker each), a list of them."""
+    def pcaps(kind, paths):
+        return ','.join(f'{kind}={p}' for p in ([paths] if isinstance(paths, str) else paths))
+    workers = 1 if isinstance(lan_in, str) else len(lan_in)
+    if workers == 1:
+        lcores = ['-l', '0']	# the main lcore is the one worker
+    else:	# the main lcore (control plane) and one lcore per worker
+        cpus = os.sched_getaffinity(0)
+        spread = sorted(cpus)[:2] if len(cpus) >= 2 else sorted(cpus) * 2
+        ids = ','.join(str(i + 1) for i in range(workers))
+        lcores = ['--lcores', f'0@{spread[0]},({ids})@({",".join(map(str, sorted(set(spread))))})']
+    return lcores + ['-n', '1', '--no-huge', '-m', '512', '--no-pci',
             '--file-prefix', prefix, '--log-level', 'lib.eal:error',
-            '--vdev', f'net_pcap0,rx_pcap={lan_in},tx_pcap={lan_out}',
-            '--vdev', f'net_pcap1,rx_pcap={wan_in},tx_pcap={wan_out}']
+            '--vdev', f'net_pcap0,{pcaps("rx_pcap", lan_in)},{pcaps("tx_pcap", lan_out)}',
+            '--vdev', f'net_pcap1,{pcaps("rx_pcap", wan_in)},{pcaps("tx_pcap", wan_out)}']
 
 
 def run(exe, config_text, lan=(), wan=(), queries=(), timeout=60, stop=signal.SIGTERM,
-        arp_nd=False):
+        arp_nd=False, workers=1):
     """Run the gateway over these input frames; see the module docstring.
     stop: the signal that ends it; arp_nd: keep the ARP and ND frames it
-    sent in lan_out and wan_out."""
+    sent in lan_out and wan_out; workers: that many worker lcores, each
+    port with as many rx and tx queues, frame k arriving on queue
+    k % workers (the tx queues are read back one after the other)."""
     global _runs
     _runs += 1
     prefix = f'esprit-it-{os.getpid()}-{_runs}'
     tmp = tempfile.mkdtemp(prefix='esprit-it-')
-    paths = {n: os.path.join(tmp, n + '.pcap') for n in ('lan_in', 'lan_out', 'wan_in', 'wan_out')}
-    _write_pcap(paths['lan_in'], list(lan))
-    _write_pcap(paths['wan_in'], list(wan))
+    names = ('lan_in', 'lan_out', 'wan_in', 'wan_out')
+    if workers == 1:
+        paths = {n: os.path.join(tmp, n + '.pcap') for n in names}
+        _write_pcap(paths['lan_in'], list(lan))
+        _write_pcap(paths['wan_in'], list(wan))
+    else:
+        paths = {n: [os.path.join(tmp, f'{n}{q}.pcap') for q in range(workers)] for n in names}
+        for q in range(workers):
+            _write_pcap(paths['lan_in'][q], list(lan)[q::workers])
+            _write_pcap(paths['wan_in'][q], list(wan)[q::workers])
     cfg = os.path.join(tmp, 'esprit.conf')
     with open(cfg, 'w') as f:
         f.write(config_text)
@@ -432,7 +453,10 @@ def run(exe, config_text, lan=(), wan=(), queries=(), timeout=60, stop=signal.SI
         shutil.rmtree(f'/var/run/dpdk/{prefix}', ignore_errors=True)
     out_f.seek(0)
     err_f.seek(0)
-    res = Run(_read_pcap(paths['lan_out'], arp_nd), _read_pcap(paths['wan_out'], arp_nd), tele,
+    def read(n):
+        ps = [paths[n]] if workers == 1 else paths[n]
+        return [f for p in ps for f in _read_pcap(p, arp_nd)]
+    res = Run(read('lan_out'), read('wan_out'), tele,
               out_f.read(), err_f.read(), proc.returncode)
     out_f.close()
     err_f.close()
