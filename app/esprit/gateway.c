@@ -156,7 +156,8 @@ int gw_setup(struct dp *dp, char *err, size_t errlen)
 	int rc;
 
 	g_dp = dp;
-	dp->burst = c->burst ? c->burst : 64;
+	dp->burst = c->burst ? c->burst : DP_BURST_BASE;
+	dp->burst_auto = c->burst == 0;
 	dp->sa_cap = RTE_MAX(4096u, 2 * c->n_sas + 1024);
 	dp->tsc_hz = rte_get_tsc_hz();
 	if ((rc = setup_workers(dp, err, errlen)) < 0 ||

@@ -68,10 +68,11 @@ static int parse_options(struct cctx *x, const config_setting_t *root)
 	const char *s;
 	int r;
 
-	/* 64: ipsec-mb fills its 16 multi-buffer lanes better and per-burst
-	 * costs spread further than with DPDK's usual 32 (+4..10% measured,
-	 * docs/performance.md) */
-	c->burst = 64;
+	/* 0: adaptive, 64 or 128 by the traffic (wk_burst_adapt, dp_int.h).
+	 * Either is more than DPDK's usual 32: ipsec-mb fills its 16
+	 * multi-buffer lanes better and per-burst costs spread further
+	 * (+4..10% measured, docs/performance.md). */
+	c->burst = 0;
 	c->rx_desc = c->tx_desc = 1024;
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "%s", CTL_SOCKET_DEFAULT);
 	if (g == NULL)

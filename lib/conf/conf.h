@@ -118,7 +118,7 @@ struct conf {
 	/* options */
 	unsigned mbufs;		/* mbuf pool size per socket; 0 = automatic */
 	unsigned mbuf_size;	/* data room per mbuf; 0 = from the largest MTU */
-	unsigned burst;		/* rx burst; default 32 */
+	unsigned burst;		/* rx burst 1..128; 0 (default): adaptive */
 	unsigned rx_desc, tx_desc;
 	char ctl_socket[CONF_PATH_MAX];
 	/* Opaque sections handled by other modules (IKE): the parsed libconfig

@@ -125,6 +125,8 @@ static int cb_workers(const char *cmd, const char *params, struct rte_tel_data *
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_int(c, "lcore", (int)w->lcore);
 		rte_tel_data_add_dict_int(c, "rx_queues", (int)w->n_rxq);
+		/* what its next rx asks for: options.burst, or adaptive */
+		rte_tel_data_add_dict_int(c, "rx_burst", (int)w->rx_burst);
 		rte_tel_data_add_dict_u64(c, "loops", w->ctr.loops);
 		rte_tel_data_add_dict_u64(c, "busy_loops", w->ctr.busy_loops);
 		rte_tel_data_add_dict_u64(c, "busy_cycles", w->ctr.busy_cycles);

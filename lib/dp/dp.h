@@ -45,6 +45,10 @@
 #define DP_MAX_RXQ 16
 #define DP_TXBUF 512
 #define DP_BURST_MAX 128
+#define DP_BURST_BASE 64	/* rx burst by default, when runs are short */
+/* Adaptive rx bursts (wk_burst_adapt): runs of at least this many packets
+ * on average make the next burst DP_BURST_MAX. */
+#define DP_RUN_LONG 8
 
 /* Why a packet went to the control plane (mbuf hash.fdir.lo). */
 enum punt_reason {
@@ -164,6 +168,7 @@ struct worker {
 	uint64_t msg_done;	  /* messages applied (acquire/release) */
 	unsigned n_rxq;
 	struct { uint16_t port; uint16_t queue; } rxq[DP_MAX_RXQ];
+	uint16_t rx_burst;	  /* what the next rx asks for (wk_burst_adapt) */
 	uint16_t ip_id;
 	uint64_t now;		  /* TSC at the start of this iteration */
 	/* tables owned by this worker */
@@ -195,7 +200,8 @@ struct dp {
 	struct rte_ring *punt;		/* workers -> control (mbufs) */
 	struct rte_ring *events;	/* workers -> control (SA events) */
 	struct rte_rcu_qsbr *qsv;
-	unsigned burst;
+	unsigned burst;			/* rx burst; the first one when adaptive */
+	bool burst_auto;		/* options.burst unset: wk_burst_adapt() */
 	uint32_t sa_cap;
 	volatile bool stop;
 	bool running;			/* workers launched: talk through rings */

@@ -89,7 +89,7 @@ void dp_worker_poll(struct worker *w)
 		uint16_t port = w->rxq[q].port;
 		uint16_t n = rte_eth_rx_burst(g_dp->port[port].port_id,
 					      w->rxq[q].queue, pkts,
-					      (uint16_t)g_dp->burst);
+					      w->rx_burst);
 
 		if (n == 0)
 			continue;
@@ -242,6 +242,7 @@ int dp_workers_init(struct dp *dp, char *err, size_t errlen)
 
 		w->socket = (int)rte_lcore_to_socket_id(w->lcore);
 		w->ip_id = (uint16_t)rte_rand();
+		w->rx_burst = (uint16_t)dp->burst;
 		if (worker_tables(dp, w, err, errlen) < 0)
 			return -ENOMEM;
 		worker_queues(dp, w);

@@ -641,7 +641,7 @@ static void test_misc(void)
 	c = conf_load_string("", "empty.conf", err, sizeof(err));
 	CHECK_MSG(c != NULL, "%s", err);
 	if (c) {
-		CHECK(c->n_ports == 0 && c->n_sas == 0 && c->burst == 64);
+		CHECK(c->n_ports == 0 && c->n_sas == 0 && c->burst == 0);
 		CHECK(c->rx_desc == 1024 && c->tx_desc == 1024 && c->mbufs == 0);
 		CHECK(conf_sa_by_name(c, "x") == -1);
 	}
