@@ -292,15 +292,12 @@ static unsigned ib_finish_run(struct worker *w, struct esp_item *it, unsigned k)
 	return pkts;
 }
 
-/* After crypto, run by run; returns the packets decapsulated, and in
- * *runs how many runs there were. */
-static unsigned ib_finish(struct worker *w, struct esp_item *it, unsigned n,
-			  unsigned *runs)
+/* After crypto, run by run; returns the packets decapsulated. */
+static unsigned ib_finish(struct worker *w, struct esp_item *it, unsigned n)
 {
 	struct esp_item *x = it, *end = it + n;
 	unsigned done = 0;
 
-	*runs = 0;
 	while (x < end) {
 		struct esp_item *r = x + 1;
 
@@ -311,14 +308,12 @@ static unsigned ib_finish(struct worker *w, struct esp_item *it, unsigned n,
 		while (r < end && r->sa == x->sa && r->m != NULL)
 			r++;
 		done += ib_finish_run(w, x, (unsigned)(r - x));
-		++*runs;
 		x = r;
 	}
 	return done;
 }
 
-static unsigned ib_esp(struct worker *w, struct esp_item *it, unsigned n,
-		       unsigned *runs)
+static unsigned ib_esp(struct worker *w, struct esp_item *it, unsigned n)
 {
 	unsigned i;
 
@@ -336,7 +331,7 @@ static unsigned ib_esp(struct worker *w, struct esp_item *it, unsigned n,
 	}
 	etm_open_flush(w);
 	cq_flush(w, ib_done);
-	return ib_finish(w, it, n, runs);
+	return ib_finish(w, it, n);
 }
 
 /* Cleartext not for us arriving from the WAN: the inbound SPD decides. */
@@ -453,10 +448,8 @@ void wk_wan_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 	for (uint16_t i = 0; i < k; i++)
 		wan_sort1(w, port, pkts[i], &pi[i], i, &ne, &b);
 	if (ne) {
-		unsigned runs;
-
-		pc->esp_in += ib_esp(w, w->items, ne, &runs);
-		wk_burst_adapt(w, n, ne, runs);
+		wk_burst_adapt(w, n, w->items, ne);
+		pc->esp_in += ib_esp(w, w->items, ne);
 	}
 	spd_classify4(w->spd, SA_DIR_IN, b.p4, b.r4, b.n4);
 	spd_classify6(w->spd, SA_DIR_IN, b.p6, b.r6, b.n6);

@@ -40,25 +40,31 @@ static inline IMB_MGR *wk_etm_cipher_mgr(struct worker *w, const struct xform *x
 
 /*
  * Adaptive rx bursts (options.burst unset). After a burst of n_rx packets
- * whose n_esp ESP packets formed `runs` runs of one SA each: the next rx
- * asks for DP_BURST_MAX packets when the burst was not short and its runs
- * average DP_RUN_LONG packets or more, else for DP_BURST_BASE.
+ * with n_esp > 0 ESP items: the next rx asks for DP_BURST_MAX packets when
+ * the burst was not short and its first, middle and last ESP packets
+ * belong to one SA (a burst of few SAs' long runs), else for
+ * DP_BURST_BASE. Three loads, not a count of the runs: with traffic
+ * spread over thousands of SAs, where every packet's cycles count, the
+ * answer is the first compare.
  * - Long runs, few SAs: a call of ipsec-mb's hash burst costs ~900 cycles
  *   besides its jobs (its last lanes' outer hashes), which twice the jobs
  *   halve: HMAC-SHA1 of 88 bytes, 115 cycles a job in calls of 64, 108 in
  *   calls of 128. CBC + HMAC at 64 bytes gains ~5 %.
- * - Short runs, many SAs: each run brings its SA's lines and keys (~8
- *   lines); 128 of them a burst are more than L1 keeps until used, and at
- *   10,000 SAs a 64-byte packet took 260 cycles instead of 231.
+ * - Many SAs: each run brings its SA's lines and keys (~8 lines); 128 of
+ *   them a burst are more than L1 keeps until used, and at 10,000 SAs a
+ *   64-byte packet took 260 cycles instead of 231.
  * Bursts without ESP leave it as it was.
  */
-static inline void wk_burst_adapt(struct worker *w, unsigned n_rx, unsigned n_esp,
-				  unsigned runs)
+static inline void wk_burst_adapt(struct worker *w, unsigned n_rx,
+				  const struct esp_item *it, unsigned n_esp)
 {
-	if (!g_dp->burst_auto || n_esp == 0)
+	const struct sa *sa = it[0].sa;
+
+	if (!g_dp->burst_auto)
 		return;
-	w->rx_burst = n_rx >= DP_BURST_BASE && runs * DP_RUN_LONG <= n_esp
-			      ? DP_BURST_MAX : DP_BURST_BASE;
+	w->rx_burst = it[n_esp - 1].sa == sa && it[n_esp / 2].sa == sa &&
+			      n_rx >= DP_BURST_BASE
+		      ? DP_BURST_MAX : DP_BURST_BASE;
 }
 
 static inline void wk_drop(struct worker *w, struct rte_mbuf *m,

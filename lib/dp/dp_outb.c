@@ -424,8 +424,7 @@ static inline void ob_fetch_seal(const struct esp_item *x)
  * ~20 instructions a packet.
  * Returns how many packets were encrypted and handed on.
  */
-static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n,
-							unsigned *runs)
+static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
 	struct esp_item *rs[DP_BURST_MAX + 1];	/* where each run starts, then the end */
 	unsigned i, r, nr = 0, sent = 0;
@@ -436,7 +435,6 @@ static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_
 		nr += it[i].sa != it[i - 1].sa;
 	}
 	rs[nr] = &it[n];
-	*runs = nr;
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_KEYS); r++)
 		ob_fetch_keys(w, rs[r]);
 	for (r = 0; r < nr; r++) {
@@ -567,9 +565,7 @@ void wk_lan_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 	for (unsigned i = 0; i < b.n6; i++)
 		dispatch(w, pkts[b.i6[i]], &pi[b.i6[i]], b.r6[i], &ni);
 	if (ni) {
-		unsigned runs;
-
-		w->ctr.port[port].esp_out += ob_crypto(w, w->items, ni, &runs);
-		wk_burst_adapt(w, n, ni, runs);
+		wk_burst_adapt(w, n, w->items, ni);
+		w->ctr.port[port].esp_out += ob_crypto(w, w->items, ni);
 	}
 }
