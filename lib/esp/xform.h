@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <intel-ipsec-mb.h>
+#include <rte_common.h>
 #include <rte_prefetch.h>
 
 #include "sa/alg.h"
@@ -161,9 +162,13 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 /*
  * The keys a packet of this xform reads (sa_prefetch_keys): the AES round
  * keys (encryption or decryption schedule), and per suite the HMAC pads or
- * the GHASH keys a message of pay_len bytes uses: a message of n blocks
- * multiplies by H^1..H^min(n, N) (XF_GHASH_*), a 64-byte frame's by two
- * lines of them. Reads x's line, so call it once that is cached.
+ * the GHASH keys a message of pay_len bytes uses: one of n blocks
+ * multiplies by H^1..H^min(n, N) (XF_GHASH_*), and only those lines are
+ * fetched, as a flush+reload of ipsec-mb 1.3's code showed it reads them
+ * (VAES AVX-512, AVX2: the lines of H^n..H^1; SSE and AVX: below 128 bytes
+ * only H^1's, above it every power and the Karatsuba halves). A 64-byte
+ * frame's 48-byte payload needs H^3..H^1, all in H^1's line: 4 lines of
+ * keys with AES-128, not 5. Reads x's line, so call it once that is cached.
  */
 static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 				       uint32_t pay_len)
@@ -181,23 +186,19 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 		rte_prefetch0(k + 192);
 	if (x->path == XF_PATH_GCM) {
 		uint32_t n = x->ghash & XF_GHASH_POWERS, h1 = 16 * (14 + n);
+		uint32_t nb = RTE_MIN(n, (pay_len + 15) / 16);
+		uint32_t hn = 16 * (15 + n - nb);	/* H^nb */
 
-		/* H^1 and the line before it: up to H^7 (payloads below
-		 * 112 bytes), fetched without a loop; more only for longer
-		 * payloads, whose crypto takes far longer than the loop */
+		/* H^1's line (H^1..H^3); the lines below it only for
+		 * payloads of four blocks or more, whose crypto takes far
+		 * longer than the loop */
 		k = (const char *)&x->k->gcm;
 		rte_prefetch0(k + h1);
-		rte_prefetch0(k + h1 - 64);
-		if (x->ghash & XF_GHASH_KARATSUBA)	/* H^1_k .. H^5_k */
-			rte_prefetch0(k + h1 + 64);
-		if (pay_len >= 16 * 7) {
-			uint32_t nb = RTE_MIN(n, pay_len / 16 + 1);
-
-			for (uint32_t off = 16 * (15 + n - nb) & ~63u;
-			     off < (h1 & ~63u) - 64; off += 64)
-				rte_prefetch0(k + off);
-			if (x->ghash & XF_GHASH_KARATSUBA)	/* .. H^8_k */
-				rte_prefetch0(k + h1 + 128);
+		for (uint32_t off = hn & ~63u; off < (h1 & ~63u); off += 64)
+			rte_prefetch0(k + off);
+		if ((x->ghash & XF_GHASH_KARATSUBA) && pay_len >= 128) {
+			rte_prefetch0(k + h1 + 64);	/* H^1_k .. H^8_k */
+			rte_prefetch0(k + h1 + 128);
 		}
 	} else if (x->path == XF_PATH_ETM) {
 		rte_prefetch0(x->k->ipad);
