@@ -382,17 +382,22 @@ run_one(struct worker *w, struct esp_item *x)
 /*
  * Fetch-ahead. With traffic spread over thousands of SAs every packet is a
  * run of its own, and its SA's lines and keys are misses, to L3 or memory;
- * the keys are located by the SA's line 0. The SA's lines are requested as
- * the packet is dispatched, while the rest of the burst is; what the
- * encapsulation reads next OB_AHEAD_KEYS runs before the run is
- * encapsulated, once that line has arrived (runs take ~100-400 cycles
- * each). A burst then waits for one miss at its start, not for two in a
- * row. AES-GCM's keys (5 to 16 lines a packet) are fetched OB_AHEAD_SEAL
+ * the keys are located by the SA's line 0. The SA's lines are requested
+ * OB_AHEAD_SA runs before the run is encapsulated (the first runs' as they
+ * are dispatched); what the encapsulation reads next, OB_AHEAD_KEYS runs
+ * before, once line 0 has arrived (runs take ~50-400 cycles each). A
+ * burst then waits for one miss at its start, not for two in a row.
+ * Requested for every packet as it was dispatched (~10 cycles apart), the
+ * lines of a 10k-SA burst were more misses than the core keeps in flight,
+ * and a third of wk_lan_input's time sat on those prefetches (perf, out
+ * 64 bytes); spread over the encapsulation pass, out 64 at 10k SAs gained
+ * 3-10 % (alternating runs). AES-GCM's keys (4 to 16 lines a packet) are fetched OB_AHEAD_SEAL
  * runs before the run's seals, in the second pass: fetched with the
  * encapsulation, a burst's worth (up to 64 KB of them with 1420-byte
  * packets) was requested within a few thousand cycles, more than the
  * core keeps in flight, and had left L1 again by the time of the seals.
  */
+#define OB_AHEAD_SA 8
 #define OB_AHEAD_KEYS 3
 #define OB_AHEAD_SEAL 2
 
@@ -435,9 +440,15 @@ static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_
 		nr += it[i].sa != it[i - 1].sa;
 	}
 	rs[nr] = &it[n];
+	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_SA); r++)
+		/* the first runs': hits where dispatch() asked already, not
+		 * where long runs put them past its first packets */
+		sa_prefetch(rs[r]->sa, w->id, false);
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_KEYS); r++)
 		ob_fetch_keys(w, rs[r]);
 	for (r = 0; r < nr; r++) {
+		if (r + OB_AHEAD_SA < nr)
+			sa_prefetch(rs[r + OB_AHEAD_SA]->sa, w->id, false);
 		if (r + OB_AHEAD_KEYS < nr)
 			ob_fetch_keys(w, rs[r + OB_AHEAD_KEYS]);
 		if (rs[r + 1] != rs[r] + 1 || !run_one(w, rs[r]))
@@ -490,9 +501,9 @@ static inline void dispatch(struct worker *w, struct rte_mbuf *m,
 		it->m = m;
 		it->sa = sa;
 		it->pi = *pi;
-		/* the SA's lines, once per run, while the rest of the burst is
-		 * dispatched (see OB_AHEAD_KEYS) */
-		if (*ni == 1 || sa != it[-1].sa)
+		/* the first packets' SA lines, while the rest of the burst is
+		 * dispatched; ob_crypto() asks for the others' (OB_AHEAD_SA) */
+		if (*ni <= OB_AHEAD_SA && (*ni == 1 || sa != it[-1].sa))
 			sa_prefetch(sa, w->id, false);
 		return;
 	default:
