@@ -113,11 +113,11 @@ static void put_sas(struct out *o, struct dp *dp)
 	dp_tables_lock();
 	for (uint32_t i = 0; i < dp_sa_cap(dp) && o->n + 512 < o->cap; i++) {
 		struct sa *sa = dp_sa_get(dp, i);
-		struct sa_ctr c;
+		struct sa_stats c;
 
 		if (sa == NULL)
 			continue;
-		sa_ctr_sum(sa, &c);
+		dp_sa_stats(dp, sa, &c);
 		put(o, "%s{\"id\":%u,\"name\":\"%s\",\"spi\":\"0x%08x\",\"dir\":\"%s\","
 		    "\"mode\":\"%s\",\"alg\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\","
 		    "\"esn\":%s,\"udp_encap\":%s,\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64

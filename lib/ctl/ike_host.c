@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
 
@@ -23,6 +22,9 @@ struct child_rec {
 	uint32_t out_id, in_id;
 	unsigned n_rules;
 	struct spd_rule *rules;
+	/* dead peer detection: the inbound packet count last seen, and the
+	 * host clock when it was first seen (host_child_stats) */
+	uint64_t in_seen, in_seen_ms;
 };
 
 static struct {
@@ -268,12 +270,19 @@ static int host_child_remove(void *host, uint64_t id)
 	return rebuild_spd();
 }
 
+/*
+ * The workers keep no time of the last inbound packet: that was a store to
+ * a line of the SA's for every run, a cache miss a packet with thousands
+ * of SAs. The packet count tells it instead: when it has moved since the
+ * last call, a packet came in since then. The daemon asks every tick while
+ * it waits to probe a peer (ike_timer.c), so the time is late by a tick at
+ * most, which only ever delays a probe.
+ */
 static int host_child_stats(void *host, uint64_t id, struct ike_child_stats *st)
 {
 	struct child_rec *r = find_child(id);
 	struct sa *in, *out;
-	struct sa_ctr c;
-	uint64_t t;
+	struct sa_stats c;
 
 	(void)host;
 	memset(st, 0, sizeof(*st));
@@ -282,16 +291,17 @@ static int host_child_stats(void *host, uint64_t id, struct ike_child_stats *st)
 	in = dp_sa_get(H.dp, r->in_id);
 	out = dp_sa_get(H.dp, r->out_id);
 	if (in) {
-		sa_ctr_sum(in, &c);
+		dp_sa_stats(H.dp, in, &c);
 		st->in_packets = c.run.packets;
 		st->in_bytes = c.run.bytes;
-		t = sa_last_rx_tsc(in);
-		if (t) /* TSC -> the host's millisecond clock */
-			st->last_in_ms = ctl_now_ms() -
-					 (rte_get_tsc_cycles() - t) * 1000 / rte_get_tsc_hz();
+		if (c.run.packets != r->in_seen) {
+			r->in_seen = c.run.packets;
+			r->in_seen_ms = ctl_now_ms();
+		}
+		st->last_in_ms = r->in_seen_ms;
 	}
 	if (out) {
-		sa_ctr_sum(out, &c);
+		dp_sa_stats(H.dp, out, &c);
 		st->out_packets = c.run.packets;
 		st->out_bytes = c.run.bytes;
 	}

@@ -155,12 +155,12 @@ static int cb_sas(const char *cmd, const char *params, struct rte_tel_data *d)
 	dp_tables_lock();
 	for (; id < dp_sa_cap(T_dp) && n < SAS_PAGE; id++) {
 		struct sa *sa = dp_sa_get(T_dp, id);
-		struct sa_ctr c;
+		struct sa_stats c;
 		char key[16], val[RTE_TEL_MAX_STRING_LEN];
 
 		if (sa == NULL)
 			continue;
-		sa_ctr_sum(sa, &c);
+		dp_sa_stats(T_dp, sa, &c);
 		snprintf(key, sizeof(key), "%u", id);
 		snprintf(val, sizeof(val), "%s spi=0x%08x %s %s %s packets=%" PRIu64
 			 " bytes=%" PRIu64, sa->p.name, sa->p.spi,
@@ -198,7 +198,7 @@ static struct sa *find_sa(const char *params)
 static int cb_sa(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct rte_tel_data *drops;
-	struct sa_ctr c;
+	struct sa_stats c;
 	struct sa *sa;
 	char a[IP_ADDR_STRLEN];
 
@@ -208,7 +208,7 @@ static int cb_sa(const char *cmd, const char *params, struct rte_tel_data *d)
 		dp_tables_unlock();
 		return -EINVAL;
 	}
-	sa_ctr_sum(sa, &c);
+	dp_sa_stats(T_dp, sa, &c);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_int(d, "id", (int)sa->id);
 	rte_tel_data_add_dict_string(d, "name", sa->p.name);
@@ -341,11 +341,11 @@ void stats_report(const struct dp *dp, FILE *f)
 	fprintf(f, "\nSAs:\n");
 	for (uint32_t i = 0; i < dp_sa_cap((struct dp *)dp); i++) {
 		struct sa *sa = dp_sa_get((struct dp *)dp, i);
-		struct sa_ctr c;
+		struct sa_stats c;
 
 		if (sa == NULL)
 			continue;
-		sa_ctr_sum(sa, &c);
+		dp_sa_stats(dp, sa, &c);
 		fprintf(f, "  %-16s spi 0x%08x %-3s %-16s packets %" PRIu64 " bytes %" PRIu64,
 			sa->p.name, sa->p.spi, sa->dir == SA_DIR_IN ? "in" : "out",
 			sa->p.alg->name, c.run.packets, c.run.bytes);

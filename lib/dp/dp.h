@@ -115,6 +115,7 @@ struct esp_item {
 	uint64_t seq;
 	int verdict;		/* 0 or a drop reason, set when crypto completes */
 	int16_t tx;		/* outbound: port index to send by, -1: wk_fwd() */
+	uint32_t sa_id;		/* sa's id: from the SPD result or the SAD slot */
 	struct xform_scratch scratch;
 };
 
@@ -174,6 +175,10 @@ struct worker {
 	/* tables owned by this worker */
 	struct spd *spd;
 	struct sa **sa_by_id;
+	/* By SA id: the packets and bytes of this worker's runs of the SA
+	 * installed at that id (from when this worker installed it), but
+	 * for SAs that count in sa->solo (sa.h). Read by dp_sa_stats(). */
+	struct sa_count *run_cnt;
 	struct sad *sad;	  /* inbound SPI -> SA */
 	struct worker_ctr ctr;
 	struct txbuf tx[DP_MAX_PORTS];

@@ -79,12 +79,12 @@ static inline uint32_t esp_spi(const struct esp_item *it)
 #define IB_AHEAD_SA (2 * IB_AHEAD_KEYS)
 
 /* Packet j's SA lines, once per run. */
-static inline void ib_fetch_sa(struct worker *w, const struct esp_item *it, unsigned j)
+static inline void ib_fetch_sa(const struct esp_item *it, unsigned j)
 {
 	const struct sa *sa = it[j].sa;
 
 	if (sa != NULL && (j == 0 || sa != it[j - 1].sa))
-		sa_prefetch(sa, w->id, true);
+		sa_prefetch(sa);
 }
 
 /* The SAD slot of what may be ESP for us (ESP, or UDP to port 4500: RFC
@@ -207,24 +207,24 @@ static bool ib_start(struct worker *w, struct esp_item *it)
 	return true;
 }
 
-/* Lifetime accounting once per run (RFC 4301 §4.4.2.1). */
-static void run_account(struct worker *w, struct sa *sa, uint64_t pkts,
-			uint64_t bytes)
+/* Counters and lifetime accounting once per run (RFC 4301 §4.4.2.1).
+ * The counters are the worker's (wk_run_count): they also tell dead peer
+ * detection that the peer is alive (ike_host.c). */
+static void run_account(struct worker *w, struct sa *sa, uint32_t id,
+			uint64_t pkts, uint64_t bytes)
 {
-	struct sa_ctr *c = &sa->ctr[w->id];
+	struct sa_count *c = wk_run_count(w, sa, id);
 	unsigned ev;
 
 	if (pkts == 0)
 		return;
-	c->run.packets += pkts;
-	c->run.bytes += bytes;
+	c->packets += pkts;
+	c->bytes += bytes;
 	ev = sa_life_charge(sa, w->id, pkts, bytes, true);
 	if (unlikely(ev & SA_LIFE_HARD))
 		wk_sa_event(w, sa, SA_EV_HARD);
 	else if (unlikely(ev & SA_LIFE_SOFT))
 		wk_sa_event(w, sa, SA_EV_SOFT);
-	/* for dead peer detection (sa_last_rx_tsc): this worker's line */
-	__atomic_store_n(&c->last_rx_tsc, w->now, __ATOMIC_RELAXED);
 }
 
 /*
@@ -288,7 +288,7 @@ static unsigned ib_finish_run(struct worker *w, struct esp_item *it, unsigned k)
 		bytes += x->pi.l3_tot;
 		inner_forward(w, x);
 	}
-	run_account(w, sa, pkts, bytes);
+	run_account(w, sa, it[0].sa_id, pkts, bytes);
 	return pkts;
 }
 
@@ -323,7 +323,7 @@ static unsigned ib_esp(struct worker *w, struct esp_item *it, unsigned n)
 		ib_fetch_keys(w, it, i);
 	for (i = 0; i < n; i++) {
 		if (i + IB_AHEAD_SA < n)
-			ib_fetch_sa(w, it, i + IB_AHEAD_SA);
+			ib_fetch_sa(it, i + IB_AHEAD_SA);
 		if (i + IB_AHEAD_KEYS < n)
 			ib_fetch_keys(w, it, i + IB_AHEAD_KEYS);
 		if (!ib_start(w, &it[i]))
@@ -398,9 +398,12 @@ static void wan_sort1(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		/* its slot was requested by the parse loop (ib_hint_slot); the
 		 * SA's lines now for the first packets, the others' by ib_esp
 		 * (see IB_AHEAD_SA) */
-		it->sa = sad_lookup(w->sad, esp_spi(it));
+		const struct sad_ent *e = sad_find(w->sad, esp_spi(it));
+
+		it->sa = e ? e->sa : NULL;
+		it->sa_id = e ? e->id : 0;
 		if (*ne <= IB_AHEAD_SA)
-			ib_fetch_sa(w, w->items, *ne - 1);
+			ib_fetch_sa(w->items, *ne - 1);
 		return;
 	}
 	if (pi->af == AF_INET) {

@@ -67,6 +67,13 @@ static inline void wk_burst_adapt(struct worker *w, unsigned n_rx,
 		      ? DP_BURST_MAX : DP_BURST_BASE;
 }
 
+/* Where this worker counts its runs of sa, whose id is id (sa.h). */
+static inline struct sa_count *wk_run_count(struct worker *w, struct sa *sa,
+					    uint32_t id)
+{
+	return sa_counts_solo(sa) ? &sa->solo : &w->run_cnt[id];
+}
+
 static inline void wk_drop(struct worker *w, struct rte_mbuf *m,
 			   enum drop_reason r)
 {

@@ -337,7 +337,7 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 		if (sa->xf.path != XF_PATH_GCM)
 			ob_encrypt(w, x, (uint32_t)(seq >> 32));
 	}
-	ctr = sa_run_count(sa, w->id);
+	ctr = wk_run_count(w, sa, it[0].sa_id);
 	ctr->packets += pkts;
 	ctr->bytes += bytes;
 }
@@ -374,7 +374,7 @@ run_one(struct worker *w, struct esp_item *x)
 	x->seq = used + 1;
 	if (sa->xf.path != XF_PATH_GCM)
 		ob_encrypt(w, x, (uint32_t)((used + 1) >> 32));
-	sa->solo.packets++;	/* sa_run_count(): one worker */
+	sa->solo.packets++;	/* wk_run_count(): one worker */
 	sa->solo.bytes += x->pi.l3_tot;
 	return true;
 }
@@ -401,9 +401,9 @@ run_one(struct worker *w, struct esp_item *x)
 #define OB_AHEAD_KEYS 3
 #define OB_AHEAD_SEAL 2
 
-static inline void ob_fetch_keys(struct worker *w, const struct esp_item *x)
+static inline void ob_fetch_keys(const struct esp_item *x)
 {
-	sa_prefetch_encap(x->sa, w->id, x->pi.l3_tot);
+	sa_prefetch_encap(x->sa, x->pi.l3_tot);
 }
 
 /* The AES-GCM keys of the run starting at x, for its seals. */
@@ -443,14 +443,14 @@ static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_SA); r++)
 		/* the first runs': hits where dispatch() asked already, not
 		 * where long runs put them past its first packets */
-		sa_prefetch(rs[r]->sa, w->id, false);
+		sa_prefetch(rs[r]->sa);
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_KEYS); r++)
-		ob_fetch_keys(w, rs[r]);
+		ob_fetch_keys(rs[r]);
 	for (r = 0; r < nr; r++) {
 		if (r + OB_AHEAD_SA < nr)
-			sa_prefetch(rs[r + OB_AHEAD_SA]->sa, w->id, false);
+			sa_prefetch(rs[r + OB_AHEAD_SA]->sa);
 		if (r + OB_AHEAD_KEYS < nr)
-			ob_fetch_keys(w, rs[r + OB_AHEAD_KEYS]);
+			ob_fetch_keys(rs[r + OB_AHEAD_KEYS]);
 		if (rs[r + 1] != rs[r] + 1 || !run_one(w, rs[r]))
 			run_encap(w, rs[r], (unsigned)(rs[r + 1] - rs[r]));
 	}
@@ -500,11 +500,12 @@ static inline void dispatch(struct worker *w, struct rte_mbuf *m,
 		it = &w->items[(*ni)++];
 		it->m = m;
 		it->sa = sa;
+		it->sa_id = SPD_RES_SA(res);
 		it->pi = *pi;
 		/* the first packets' SA lines, while the rest of the burst is
 		 * dispatched; ob_crypto() asks for the others' (OB_AHEAD_SA) */
 		if (*ni <= OB_AHEAD_SA && (*ni == 1 || sa != it[-1].sa))
-			sa_prefetch(sa, w->id, false);
+			sa_prefetch(sa);
 		return;
 	default:
 		wk_drop(w, m, DROP_no_policy);

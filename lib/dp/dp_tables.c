@@ -190,6 +190,19 @@ uint32_t dp_sa_cap(const struct dp *dp)
 	return T.cap;
 }
 
+void dp_sa_stats(const struct dp *dp, const struct sa *sa, struct sa_stats *out)
+{
+	sa_stats_sum(sa, out);
+	if (sa_counts_solo(sa))
+		return;
+	for (unsigned i = 0; i < dp->n_workers; i++) {
+		const struct sa_count *c = &dp->wk[i]->run_cnt[sa->id];
+
+		out->run.packets += __atomic_load_n(&c->packets, __ATOMIC_RELAXED);
+		out->run.bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
+	}
+}
+
 int dp_spd_replace(struct dp *dp, const struct spd_rule *rules, unsigned n,
 		   char *err, size_t errlen)
 {

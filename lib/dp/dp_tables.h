@@ -28,6 +28,9 @@ int dp_sa_del(struct dp *dp, uint32_t id);
 /* Registry access; call with the lock held when not on the control lcore. */
 struct sa *dp_sa_get(struct dp *dp, uint32_t id);
 uint32_t dp_sa_cap(const struct dp *dp);
+/* An SA's counters over all workers: sa_stats_sum() and the workers' run
+ * counts (struct worker.run_cnt). Any lcore, for an SA in the registry. */
+void dp_sa_stats(const struct dp *dp, const struct sa *sa, struct sa_stats *out);
 
 int dp_spd_replace(struct dp *dp, const struct spd_rule *rules, unsigned n,
 		   char *err, size_t errlen);

@@ -27,15 +27,22 @@ void dp_worker_apply_msg(struct worker *w, const struct dp_msg *msg)
 	switch (msg->op) {
 	case MSG_SA_ADD:
 		w->sa_by_id[sa->id] = sa;
-		if (sa->dir == SA_DIR_IN && sad_add(w->sad, sa->spi_be, sa) < 0)
+		/* counted from now on; the id may have been another SA's */
+		w->run_cnt[sa->id] = (struct sa_count){ 0, 0 };
+		if (sa->dir == SA_DIR_IN && sad_add(w->sad, sa->spi_be, sa->id, sa) < 0)
 			ELOG(ERR, "worker %u: SPI table full", w->id);
 		break;
 	case MSG_SA_DEL:
 		/* The control plane keeps the SA alive until we have acked
 		 * this message and passed a quiescent state: reading it is
 		 * still safe here. */
-		if (msg->id < g_dp->sa_cap && w->sa_by_id[msg->id] == sa)
+		if (msg->id < g_dp->sa_cap && w->sa_by_id[msg->id] == sa) {
 			w->sa_by_id[msg->id] = NULL;
+			/* the SA is out of the registry already: nobody asks
+			 * for its counts, and the id's next SA starts at 0
+			 * even if it is read before we install it */
+			w->run_cnt[msg->id] = (struct sa_count){ 0, 0 };
+		}
 		if (sa->dir == SA_DIR_IN)
 			sad_del(w->sad, sa->spi_be, sa);
 		break;
@@ -187,6 +194,8 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 	w->sad = sad_create(dp->sa_cap, w->socket);
 	w->sa_by_id = rte_zmalloc_socket("sa_by_id", dp->sa_cap * sizeof(void *),
 					 RTE_CACHE_LINE_SIZE, w->socket);
+	w->run_cnt = rte_zmalloc_socket("run_cnt", dp->sa_cap * sizeof(*w->run_cnt),
+					RTE_CACHE_LINE_SIZE, w->socket);
 	snprintf(name, sizeof(name), "wmsg%u", w->id);
 	w->msg = rte_ring_create_elem(name, sizeof(struct dp_msg), 4096, w->socket,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -195,7 +204,7 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 	w->mb_etm = imb_inst_mgr(w->imb, false, w->socket);
 	w->mb_narrow = dp_narrow_used(dp) ? imb_inst_mgr(w->imb, true, w->socket)
 					  : NULL;
-	if (!w->sad || !w->sa_by_id || !w->msg || !w->mb || !w->mb_etm ||
+	if (!w->sad || !w->sa_by_id || !w->run_cnt || !w->msg || !w->mb || !w->mb_etm ||
 	    (dp_narrow_used(dp) && !w->mb_narrow) ||
 	    wk_reasm_init(w) < 0) {
 		snprintf(err, errlen, "worker %u: out of memory", w->id);
@@ -263,6 +272,7 @@ void dp_workers_free(struct dp *dp)
 			continue;
 		sad_free(w->sad);
 		rte_free(w->sa_by_id);
+		rte_free(w->run_cnt);
 		rte_ring_free(w->msg);
 		wk_reasm_free(w);
 		imb_inst_mgr_free(w->mb);

@@ -42,7 +42,8 @@ struct ike_child_sas {
 
 struct ike_child_stats {
 	uint64_t in_packets, in_bytes, out_packets, out_bytes;
-	uint64_t last_in_ms;	/* host clock of the last inbound packet; 0 = none */
+	uint64_t last_in_ms;	/* host clock when inbound packets were last seen
+				 * coming in (by their count); 0 = none yet */
 };
 
 struct ike_host_ops {

@@ -192,7 +192,6 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	RTE_BUILD_BUG_ON(offsetof(struct sa, tmpl) + 28 > 2 * RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct sa, sel4) + sizeof(struct sa_sel4) >
 			 2 * RTE_CACHE_LINE_SIZE);
-	RTE_BUILD_BUG_ON(offsetof(struct sa_ctr, last_rx_tsc) + 8 > RTE_CACHE_LINE_SIZE);
 
 	if (p->alg == NULL || p->proto != SA_PROTO_ESP) {
 		snprintf(err, errlen, "SA %s: only ESP with a known suite", p->name);
@@ -300,28 +299,14 @@ unsigned sa_life_take(struct sa *sa, struct sa_ctr *c, uint64_t packets,
 	return ev & SA_LIFE_HARD ? SA_LIFE_HARD : ev;
 }
 
-void sa_ctr_sum(const struct sa *sa, struct sa_ctr *out)
+void sa_stats_sum(const struct sa *sa, struct sa_stats *out)
 {
 	memset(out, 0, sizeof(*out));
-	for (unsigned w = 0; w < sa->n_ctr; w++) {
-		const struct sa_ctr *c = &sa->ctr[w];
-
-		out->run.packets += c->run.packets;
-		out->run.bytes += c->run.bytes;
-		for (unsigned d = 0; d < DROP_MAX; d++)
-			out->drops[d] += c->drops[d];
-	}
-	if (sa_counts_solo(sa)) {
-		out->run.packets += __atomic_load_n(&sa->solo.packets, __ATOMIC_RELAXED);
-		out->run.bytes += __atomic_load_n(&sa->solo.bytes, __ATOMIC_RELAXED);
-	}
-}
-
-uint64_t sa_last_rx_tsc(const struct sa *sa)
-{
-	uint64_t t = 0;
-
 	for (unsigned w = 0; w < sa->n_ctr; w++)
-		t = RTE_MAX(t, __atomic_load_n(&sa->ctr[w].last_rx_tsc, __ATOMIC_RELAXED));
-	return t;
+		for (unsigned d = 0; d < DROP_MAX; d++)
+			out->drops[d] += sa->ctr[w].drops[d];
+	if (sa_counts_solo(sa)) {
+		out->run.packets = __atomic_load_n(&sa->solo.packets, __ATOMIC_RELAXED);
+		out->run.bytes = __atomic_load_n(&sa->solo.bytes, __ATOMIC_RELAXED);
+	}
 }

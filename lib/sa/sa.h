@@ -14,9 +14,16 @@
  *  - Outbound sequence numbers are reserved with one atomic add per run of
  *    packets (sa_seq_reserve), so two workers never use the same number;
  *    with a single worker, by a plain load and store.
- *  - Counters: per worker (no sharing, summed when read) for packets, bytes
- *    and drops; lifetime is taken from the SA's shared totals in chunks
- *    (sa_life_charge), so soft and hard limits are never reported late.
+ *  - Counters: per worker (no sharing, summed when read). A run's packets
+ *    and bytes are added to sa->solo (outbound with one worker: line 0,
+ *    which every packet reads anyway) or else to the worker's own table
+ *    of them by SA id (struct worker, dp.h: 16 bytes an SA, so that with
+ *    thousands of SAs a worker's counters stay in its L2 instead of each
+ *    run writing a line of the SA); drops to the SA's struct sa_ctr.
+ *    sa_stats_sum() adds up what is in the SA, the data plane the rest
+ *    (dp_sa_stats). Lifetime is taken from the SA's shared totals in
+ *    chunks (sa_life_charge), so soft and hard limits are never reported
+ *    late.
  *  - Layout: a packet reads as few lines of its SA as possible (with
  *    traffic spread over thousands of SAs each is a miss): the read-mostly
  *    fields every packet needs in line 0, the sequence state with the
@@ -68,14 +75,19 @@ struct sa_count {
 	uint64_t packets, bytes;
 };
 
-/* One worker's: its first line is written by every run of its packets. */
+/* One worker's: written by a run only with lifetime limits, or to count a
+ * drop. */
 struct sa_ctr {
-	struct sa_count run;	/* but outbound with one worker: sa->solo */
 	/* lifetime this worker took from the SA and has not used yet */
 	uint64_t credit_packets, credit_bytes;
-	uint64_t last_rx_tsc;	/* inbound, for DPD: this worker's last packet */
 	uint64_t drops[DROP_MAX];
 } __rte_cache_aligned;
+
+/* An SA's counters summed over its workers. */
+struct sa_stats {
+	struct sa_count run;
+	uint64_t drops[DROP_MAX];
+};
 
 struct sa {
 	/* Line 0, read-mostly: what every packet of either direction reads,
@@ -94,8 +106,8 @@ struct sa {
 	union {
 		uint8_t outer_dst[16];	/* inbound: our address the ESP must be sent to */
 		/* Outbound with one worker: its run counters, here rather than
-		 * in ctr[0], whose line would be one more miss a packet when
-		 * every packet has an SA of its own (sa_run_count) */
+		 * in the worker's table, whose line would be one more miss a
+		 * packet when every packet has an SA of its own */
 		struct sa_count solo;
 	};
 
@@ -152,16 +164,11 @@ struct sa {
 	struct sa_ctr ctr[];	/* one per worker */
 };
 
-/* Outbound with one worker: runs are counted in sa->solo, not ctr[0]. */
+/* Outbound with one worker: runs are counted in sa->solo, not in the
+ * worker's table. */
 static inline bool sa_counts_solo(const struct sa *sa)
 {
 	return sa->dir == SA_DIR_OUT && sa->one_worker;
-}
-
-/* Where a worker's runs of the SA are counted (sa_ctr_sum adds them up). */
-static inline struct sa_count *sa_run_count(struct sa *sa, unsigned worker)
-{
-	return sa_counts_solo(sa) ? &sa->solo : &sa->ctr[worker].run;
 }
 
 /*
@@ -173,14 +180,12 @@ static inline struct sa_count *sa_run_count(struct sa *sa, unsigned worker)
  * sa_prefetch_crypto() (outbound) read line 0 to find the keys (call them
  * once that has arrived, a few packets later).
  */
-static inline void sa_prefetch(const struct sa *sa, unsigned worker, bool inbound)
+static inline void sa_prefetch(const struct sa *sa)
 {
 	const char *p = (const char *)sa;
 
 	rte_prefetch0(p);
 	rte_prefetch0(p + RTE_CACHE_LINE_SIZE);
-	if (inbound)	/* outbound: sa_prefetch_encap() knows whether it counts there */
-		rte_prefetch0(&sa->ctr[worker]);
 }
 
 /* The crypto keys of a packet of l3_len bytes: the IP packet's length,
@@ -194,18 +199,15 @@ static inline void sa_prefetch_crypto(const struct sa *sa, bool inbound,
 }
 
 /* What encapsulating a run reads besides lines 0 and 1 (outbound): the end
- * of an IPv6 template, the worker's counters; and, but for AES-GCM, whose
- * packets are sealed later (dp_outb.c: sa_prefetch_crypto() then), the
- * keys, used by the queued bursts right after the encapsulation. */
-static inline void sa_prefetch_encap(const struct sa *sa, unsigned worker,
-				     uint32_t l3_len)
+ * of an IPv6 template; and, but for AES-GCM, whose packets are sealed
+ * later (dp_outb.c: sa_prefetch_crypto() then), the keys, used by the
+ * queued bursts right after the encapsulation. */
+static inline void sa_prefetch_encap(const struct sa *sa, uint32_t l3_len)
 {
 	if (sa->xf.path != XF_PATH_GCM)
 		sa_prefetch_crypto(sa, false, l3_len);
 	if (sa->outer_af == AF_INET6)	/* the template's end */
 		rte_prefetch0(sa->tmpl + SA_HDR_MAX - 1);
-	if (!sa->one_worker)	/* sa_counts_solo(), outbound: see sa_run_count() */
-		rte_prefetch0(&sa->ctr[worker]);
 }
 
 /* Inbound: the keys and the bitmap word of the newest numbers. */
@@ -338,9 +340,8 @@ static inline unsigned sa_life_charge(struct sa *sa, unsigned worker,
 	return sa_life_take(sa, c, packets, bytes, inbound);
 }
 
-/* Sum of the per-worker counters. */
-void sa_ctr_sum(const struct sa *sa, struct sa_ctr *out);
-/* Inbound: TSC of the last packet any worker accepted (0: none yet). */
-uint64_t sa_last_rx_tsc(const struct sa *sa);
+/* The counters kept in the SA, summed: drops, and runs counted in
+ * sa->solo (the data plane adds those in its workers' tables, dp.h). */
+void sa_stats_sum(const struct sa *sa, struct sa_stats *out);
 
 #endif

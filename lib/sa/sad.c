@@ -22,7 +22,7 @@ void sad_free(struct sad *t)
 	rte_free(t);
 }
 
-int sad_add(struct sad *t, uint32_t spi_be, void *sa)
+int sad_add(struct sad *t, uint32_t spi_be, uint32_t id, void *sa)
 {
 	uint32_t i;
 
@@ -30,12 +30,14 @@ int sad_add(struct sad *t, uint32_t spi_be, void *sa)
 		return -EINVAL;
 	for (i = sad_home(t, spi_be); t->e[i].spi_be != 0; i = (i + 1) & t->mask)
 		if (t->e[i].spi_be == spi_be) {
+			t->e[i].id = id;
 			t->e[i].sa = sa;
 			return 0;
 		}
 	if (t->n >= t->cap)
 		return -ENOSPC;
 	t->e[i].spi_be = spi_be;
+	t->e[i].id = id;
 	t->e[i].sa = sa;
 	t->n++;
 	return 0;
@@ -69,6 +71,7 @@ void sad_del(struct sad *t, uint32_t spi_be, const void *sa)
 		hole = i;
 	}
 	t->e[hole].spi_be = 0;
+	t->e[hole].id = 0;
 	t->e[hole].sa = NULL;
 	t->n--;
 }

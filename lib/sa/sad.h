@@ -8,7 +8,9 @@
  * half full, keyed by the SPI as received (network order) and hashed with
  * one CRC32 instruction: a lookup is a hash, usually one 16-byte slot, and
  * no call, where rte_hash spent ~25 cycles per packet (jhash, bucket
- * signatures, memcmp through a pointer).
+ * signatures, memcmp through a pointer). A slot also holds the SA's id, the
+ * index of the worker's per-SA tables (dp.h), so that a packet finds both
+ * without reading the SA.
  *
  * Contract:
  *  - One table per worker, which is its only reader and writer (SA messages
@@ -26,7 +28,7 @@
 
 struct sad_ent {
 	uint32_t spi_be;	/* 0: empty */
-	uint32_t pad;
+	uint32_t id;		/* the SA's */
 	void *sa;
 };
 
@@ -39,9 +41,9 @@ struct sad {
 /* Room for cap SAs; NULL when out of memory. */
 struct sad *sad_create(uint32_t cap, int socket);
 void sad_free(struct sad *t);
-/* Map spi_be to sa, replacing an existing mapping; -ENOSPC when full,
- * -EINVAL for SPI 0. */
-int sad_add(struct sad *t, uint32_t spi_be, void *sa);
+/* Map spi_be to sa (whose id is id), replacing an existing mapping;
+ * -ENOSPC when full, -EINVAL for SPI 0. */
+int sad_add(struct sad *t, uint32_t spi_be, uint32_t id, void *sa);
 /* Remove spi_be if it maps to sa (a newer SA may own the SPI by now). */
 void sad_del(struct sad *t, uint32_t spi_be, const void *sa);
 
@@ -56,16 +58,24 @@ static inline void sad_prefetch(const struct sad *t, uint32_t spi_be)
 	rte_prefetch0(&t->e[sad_home(t, spi_be)]);
 }
 
-static inline void *sad_lookup(const struct sad *t, uint32_t spi_be)
+/* The slot of spi_be, NULL when it has none. */
+static inline const struct sad_ent *sad_find(const struct sad *t, uint32_t spi_be)
 {
 	for (uint32_t i = sad_home(t, spi_be);; i = (i + 1) & t->mask) {
 		const struct sad_ent *e = &t->e[i];
 
 		if (e->spi_be == spi_be)
-			return e->sa;	/* NULL for SPI 0: an empty slot */
+			return spi_be ? e : NULL;	/* SPI 0: an empty slot */
 		if (e->spi_be == 0)
 			return NULL;
 	}
+}
+
+static inline void *sad_lookup(const struct sad *t, uint32_t spi_be)
+{
+	const struct sad_ent *e = sad_find(t, spi_be);
+
+	return e ? e->sa : NULL;
 }
 
 #endif

@@ -376,6 +376,20 @@ class Run:
         """{reason: count} from the final counters printed on exit."""
         return {k: int(v) for k, v in (kv.split('=') for kv in self.drops_line().split()[1:])}
 
+    def sa_counters(self):
+        """{SA name: (packets, bytes)} from the /esprit/sas pages queried."""
+        got = {}
+        for cmd, page in self.tele.items():
+            if not cmd.startswith('/esprit/sas,'):
+                continue
+            for key, val in page.items():
+                if key == 'next':
+                    continue
+                f = val.split()
+                kv = dict(x.split('=', 1) for x in f if '=' in x)
+                got[f[0]] = (int(kv['packets']), int(kv['bytes']))
+        return got
+
     def sa_lines(self):
         lines = self.stdout.splitlines()
         start = lines.index('SAs:') + 1 if 'SAs:' in lines else len(lines)

@@ -287,21 +287,6 @@ def check_out(r, c, got):
                    got, again)
 
 
-def sa_counters(tele):
-    """{SA name: (packets, bytes)} from the /esprit/sas pages."""
-    got = {}
-    for cmd, page in tele.items():
-        if not cmd.startswith('/esprit/sas,'):
-            continue
-        for key, val in page.items():
-            if key == 'next':
-                continue
-            f = val.split()
-            kv = dict(x.split('=', 1) for x in f if '=' in x)
-            got[f[0]] = (int(kv['packets']), int(kv['bytes']))
-    return got
-
-
 def check_out_counters(r, c, counted):
     """Packets and bytes (inner IP) the outbound SA counts: what it sent."""
     sent = [p for p in c.out_sent if not any(p is b for b, _ in c.too_big)]
@@ -386,7 +371,7 @@ def main():
     r.equal('lan: nothing but decapsulated packets and ICMP errors',
             len(inner_out) - len(icmp_out) - sum(map(len, by_combo.values())), 0)
 
-    counted = sa_counters(run.tele)
+    counted = run.sa_counters()
     for c in combos:
         if c.out_sent:
             check_out(r, c, esp.get(c.out_sa.spi, []))
@@ -395,6 +380,9 @@ def main():
         if c.inbound:
             r.same_packets(f'in  {c.label}: seq {c.inbound[0][1]:#x}.. -> exactly the '
                            f'routed inner packets', by_combo.get(c.i, []), c.in_expect)
+            r.equal(f'in  {c.label}: SA counters (packets, inner bytes)',
+                    counted.get(c.in_sa.name),
+                    (len(c.in_expect), sum(len(p) for p in c.in_expect)))
     r.equal('no ICMP but the expected ones', len(icmp_out),
             sum(len(c.too_big) for c in combos))
     print(run.drops_line())

@@ -15,7 +15,9 @@ seals and opens is checked with scapy's ESP like worker 0's.
   in:  every ESP frame of scapy's arrives twice, once on each queue: the
        lan gets each inner packet exactly once, and the other copy is
        counted as a replay (RFC 4303 §3.4.3), whichever worker saw it first.
-  Both workers must have had packets (/esprit/workers busy_loops).
+  Both workers must have had packets (/esprit/workers busy_loops), and
+  each SA's packets and bytes (/esprit/sas), which every worker counts on
+  its own, must add up to all of them.
 
 Suites: AES-GCM (the single-buffer API), AES-CBC + HMAC-SHA1 and + SHA-256
 (cipher and hash bursts); tunnel 4in4 and 6in6.
@@ -108,7 +110,7 @@ def main():
     t0 = time.monotonic()
     cases = [Case(i, s, af) for i, (s, af) in enumerate(CASES)]
     lan, wan = lan_input(cases), wan_input(cases)
-    run = H.run(exe, config(cases), lan, wan, queries=('/esprit/workers',),
+    run = H.run(exe, config(cases), lan, wan, queries=('/esprit/workers', '/esprit/sas,0'),
                 workers=WORKERS)
     print(f'gateway run: {time.monotonic() - t0:.1f}s; exit {run.returncode}; '
           f'{run.drops_line()}')
@@ -140,6 +142,14 @@ def main():
         want = sorted(raw(H.routed(p)) for p in c.in_sent)
         r.check(f'in  {c.label}: each inner packet exactly once, of two copies',
                 got == want, f'{len(got)} packets, want {len(want)}')
+    counted = run.sa_counters()
+    for c in cases:
+        r.equal(f'out {c.label}: SA counters of both workers (packets, bytes)',
+                counted.get(c.out_sa.name),
+                (PACKETS, sum(len(p) for p in c.out_sent)))
+        r.equal(f'in  {c.label}: SA counters of both workers (packets, inner bytes)',
+                counted.get(c.in_sa.name),
+                (PACKETS, sum(len(p) for p in c.in_sent)))
     drops = run.final_drops()
     r.equal('in: the second copies counted as replays',
             drops.get('replay', 0) + drops.get('replay_old', 0), PACKETS * len(cases))

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The workers' inbound SPI index (lib/sa/sad.c): lookups after adds,
- * replacement, deletion only of the SA named, SPI 0 never found, a full
+ * The workers' inbound SPI index (lib/sa/sad.c): lookups after adds (the
+ * SA and its id), replacement, deletion only of the SA named, SPI 0 never
+ * found, a full
  * table refusing more, and a long random sequence of adds and deletes
  * cross-checked against a plain array (backward-shift deletion must keep
  * every remaining SPI reachable).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <rte_eal.h>
@@ -27,20 +29,32 @@ static void *tag(uintptr_t i)
 	return (void *)(i * 16 + 8);
 }
 
+/* The SA and id stored for spi, or NULL. */
+static const struct sad_ent *found(const struct sad *t, uint32_t spi, uintptr_t i)
+{
+	const struct sad_ent *e = sad_find(t, spi);
+
+	return e && e->sa == tag(i) && e->id == i + 100 ? e : NULL;
+}
+
 static void basics(void)
 {
 	struct sad *t = sad_create(4, 0);
 
 	CHECK(t != NULL);
 	CHECK(sad_lookup(t, 0) == NULL);
-	CHECK(sad_add(t, 0, tag(1)) == -EINVAL);
-	CHECK(sad_add(t, 0x05000000, tag(1)) == 0);
+	CHECK(sad_find(t, 0) == NULL);
+	CHECK(sad_add(t, 0, 101, tag(1)) == -EINVAL);
+	CHECK(sad_add(t, 0x05000000, 101, tag(1)) == 0);
 	CHECK(sad_lookup(t, 0x05000000) == tag(1));
-	CHECK(sad_lookup(t, 0x06000000) == NULL);
+	CHECK(found(t, 0x05000000, 1) != NULL);
+	CHECK(sad_lookup(t, 0x06000000) == NULL && sad_find(t, 0x06000000) == NULL);
 	CHECK(sad_lookup(t, 0) == NULL);
-	/* same SPI again: the newer SA wins, the count does not grow */
-	CHECK(sad_add(t, 0x05000000, tag(2)) == 0);
+	/* same SPI again: the newer SA wins, id included; the count does
+	 * not grow */
+	CHECK(sad_add(t, 0x05000000, 102, tag(2)) == 0);
 	CHECK(sad_lookup(t, 0x05000000) == tag(2) && t->n == 1);
+	CHECK(found(t, 0x05000000, 2) != NULL);
 	/* deleting on behalf of the old SA leaves the new one */
 	sad_del(t, 0x05000000, tag(1));
 	CHECK(sad_lookup(t, 0x05000000) == tag(2));
@@ -48,12 +62,23 @@ static void basics(void)
 	CHECK(sad_lookup(t, 0x05000000) == NULL && t->n == 0);
 	sad_del(t, 0x07000000, tag(3)); /* absent: nothing happens */
 	for (uint32_t i = 1; i <= 4; i++)
-		CHECK(sad_add(t, i << 8, tag(i)) == 0);
-	CHECK(sad_add(t, 5 << 8, tag(5)) == -ENOSPC);
-	CHECK(sad_add(t, 4 << 8, tag(9)) == 0); /* replacing still works */
+		CHECK(sad_add(t, i << 8, i + 100, tag(i)) == 0);
+	CHECK(sad_add(t, 5 << 8, 105, tag(5)) == -ENOSPC);
+	CHECK(sad_add(t, 4 << 8, 109, tag(9)) == 0); /* replacing still works */
+	CHECK(found(t, 4 << 8, 9) != NULL);
 	for (uint32_t i = 1; i <= 3; i++)
-		CHECK(sad_lookup(t, i << 8) == tag(i));
+		CHECK(found(t, i << 8, i) != NULL);
 	sad_free(t);
+}
+
+/* The table has what the model has for spi: nothing, or tag(i) with id
+ * i + 100 (after moves by backward-shift deletion too). */
+static bool agrees(const struct sad *t, uint32_t spi, void *model)
+{
+	uintptr_t i = ((uintptr_t)model - 8) / 16;
+
+	return model == NULL ? sad_find(t, spi) == NULL && sad_lookup(t, spi) == NULL
+			     : found(t, spi, i) != NULL;
 }
 
 /* Many entries in a table whose slots collide a lot. */
@@ -69,7 +94,7 @@ static void random_ops(void)
 		uint32_t k = 1 + (uint32_t)rand() % (UNIVERSE - 1);
 
 		if (rand() % 3) {
-			int rc = sad_add(t, k, tag(op + 1));
+			int rc = sad_add(t, k, op + 101, tag(op + 1));
 
 			if (model[k] == NULL && n == CAP) {
 				bad += rc != -ENOSPC;
@@ -85,10 +110,10 @@ static void random_ops(void)
 		}
 		if (op % 1000 == 0)
 			for (uint32_t j = 1; j < UNIVERSE; j++)
-				bad += sad_lookup(t, j) != model[j];
+				bad += !agrees(t, j, model[j]);
 	}
 	for (uint32_t j = 1; j < UNIVERSE; j++)
-		bad += sad_lookup(t, j) != model[j];
+		bad += !agrees(t, j, model[j]);
 	CHECK_MSG(bad == 0, "%u mismatches", bad);
 	CHECK(t->n == n);
 	sad_free(t);
