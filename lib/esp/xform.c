@@ -85,6 +85,7 @@ static int cipher_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 		else
 			IMB_AES256_GCM_PRE(mb, key, &x->k->gcm);
 		x->ghash = ghash_layout(&x->k->gcm);
+		x->h1 = (uint16_t)(16 * (14 + (x->ghash & XF_GHASH_POWERS)));
 		return 0;
 	case ALG_CIPHER_CHACHA20_POLY1305:
 		x->cipher = IMB_CIPHER_CHACHA20_POLY1305;

@@ -76,6 +76,7 @@ struct xform {
 	uint8_t path;		/* enum xform_path */
 	uint8_t salt[4];
 	uint8_t ghash;		/* GCM: XF_GHASH_* layout of k->gcm (xform_init) */
+	uint16_t h1;		/* GCM: where H^1 is in k->gcm (XF_GHASH_*) */
 	struct xform_keys *k;	/* given to xform_init() */
 };
 
@@ -185,17 +186,21 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 	if (x->key_bytes > 16)
 		rte_prefetch0(k + 192);
 	if (x->path == XF_PATH_GCM) {
-		uint32_t n = x->ghash & XF_GHASH_POWERS, h1 = 16 * (14 + n);
-		uint32_t nb = RTE_MIN(n, (pay_len + 15) / 16);
-		uint32_t hn = 16 * (15 + n - nb);	/* H^nb */
+		uint32_t h1 = x->h1;
 
-		/* H^1's line (H^1..H^3); the lines below it only for
-		 * payloads of four blocks or more, whose crypto takes far
-		 * longer than the loop */
+		/* H^1's line, which has H^3..H^1 in every layout; the lines
+		 * below it only for payloads of four blocks or more, whose
+		 * crypto takes far longer than the loop */
 		k = (const char *)&x->k->gcm;
 		rte_prefetch0(k + h1);
-		for (uint32_t off = hn & ~63u; off < (h1 & ~63u); off += 64)
-			rte_prefetch0(k + off);
+		if (pay_len > 16 * (((h1 & 63) >> 4) + 1)) {
+			uint32_t n = x->ghash & XF_GHASH_POWERS;
+			uint32_t nb = RTE_MIN(n, (pay_len + 15) / 16);
+
+			for (uint32_t off = 16 * (15 + n - nb) & ~63u; /* H^nb's */
+			     off < (h1 & ~63u); off += 64)
+				rte_prefetch0(k + off);
+		}
 		if ((x->ghash & XF_GHASH_KARATSUBA) && pay_len >= 128) {
 			rte_prefetch0(k + h1 + 64);	/* H^1_k .. H^8_k */
 			rte_prefetch0(k + h1 + 128);
