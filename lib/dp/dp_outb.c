@@ -11,7 +11,9 @@
  *   3. crypto by the SA's path (xform.h): AES-GCM at once per packet,
  *      encrypt-then-MAC suites in one cipher and one hash burst for the
  *      whole burst, anything else through the job manager;
- *   4. transmission in arrival order, counters added once per run or burst.
+ *   4. transmission, each SA's packets in arrival order (AES-GCM ones as
+ *      they are sealed, the others once their bursts are done), counters
+ *      added once per run or burst.
  */
 #include <netinet/in.h>
 #include <string.h>
@@ -390,9 +392,10 @@ run_one(struct worker *w, struct esp_item *x)
  * Requested for every packet as it was dispatched (~10 cycles apart), the
  * lines of a 10k-SA burst were more misses than the core keeps in flight,
  * and a third of wk_lan_input's time sat on those prefetches (perf, out
- * 64 bytes); spread over the encapsulation pass, out 64 at 10k SAs gained
- * 3-10 % (alternating runs). AES-GCM's keys (4 to 16 lines a packet) are fetched OB_AHEAD_SEAL
- * runs before the run's seals, in the second pass: fetched with the
+ * 64 bytes); spread over the encapsulation (now over all of a packet's
+ * work, ob_crypto), out 64 at 10k SAs gained
+ * 3-10 % (alternating runs). AES-GCM's keys (4 to 16 lines a packet) are
+ * fetched OB_AHEAD_SEAL runs before the run's seal: fetched with the
  * encapsulation, a burst's worth (up to 64 KB of them with 1420-byte
  * packets) was requested within a few thousand cycles, more than the
  * core keeps in flight, and had left L1 again by the time of the seals.
@@ -414,25 +417,66 @@ static inline void ob_fetch_seal(const struct esp_item *x)
 }
 
 /*
- * Two passes: runs are admitted and encapsulated first, every packet's
- * crypto but AES-GCM's queued; then, once the queued bursts are done, each
- * packet in arrival order is sent, AES-GCM ones sealed just before. The
- * first pass makes no call per packet into ipsec-mb, so its state stays in
- * registers (with one packet per run, when every packet has an SA of its
- * own, a call per run spilled it); and AES-GCM's 16- to 64-byte loads of
- * the headers and trailer come long after the narrower stores that wrote
- * them, which they would otherwise wait for (store forwarding).
- * The runs are found first, so that the fetching ahead goes by run: one
- * step per packet when every packet has an SA of its own, nothing per
- * packet when the burst is one SA's. Flattened: with two calls of the
- * encapsulation (run_one, run_encap) it is otherwise left out of line,
- * ~20 instructions a packet.
+ * One pass over the runs, software-pipelined: iteration r admits and
+ * encapsulates run r, and seals and sends run r - OB_LAG. Every packet's
+ * crypto but AES-GCM's is queued by the encapsulation (cipher and hash
+ * bursts, job manager) and its packets are sent at the end, once the
+ * queues are done; AES-GCM packets are sealed just before they are sent.
+ * Each SA's packets go out in arrival order (an SA has one path).
+ * Why a lag and not two passes over the burst: with traffic spread over
+ * 10k SAs, a 64-byte packet's SA lines come from beyond L2, and asked for
+ * during an encapsulation pass of ~60 cycles a packet they were more
+ * misses than the core keeps in flight: a third of that pass sat on their
+ * prefetch instructions (perf, out 64). Spread over the whole of a
+ * packet's work, encapsulation and seal, they are one SA's lines every
+ * ~250 cycles. The lag keeps what the two passes gave: AES-GCM's 16- to
+ * 64-byte loads of the headers and trailer come OB_LAG runs after the
+ * narrower stores that wrote them, which they would otherwise wait for
+ * (store forwarding). The runs are found first, so that the fetching
+ * ahead goes by run: one step per packet when every packet has an SA of
+ * its own, nothing per packet when the burst is one SA's. Flattened: with
+ * two calls of the encapsulation (run_one, run_encap) it is otherwise
+ * left out of line, ~20 instructions a packet.
  * Returns how many packets were encrypted and handed on.
  */
+#define OB_LAG 4
+
+static inline __attribute__((always_inline)) void
+ob_encap_step(struct worker *w, struct esp_item **rs, unsigned r, unsigned nr)
+{
+	if (r + OB_AHEAD_SA < nr)
+		sa_prefetch(rs[r + OB_AHEAD_SA]->sa);
+	if (r + OB_AHEAD_KEYS < nr)
+		ob_fetch_keys(rs[r + OB_AHEAD_KEYS]);
+	if (rs[r + 1] != rs[r] + 1 || !run_one(w, rs[r]))
+		run_encap(w, rs[r], (unsigned)(rs[r + 1] - rs[r]));
+}
+
+/* Seal and send run r's AES-GCM packets; true when it has others, which
+ * wait for their queued crypto. */
+static inline __attribute__((always_inline)) bool
+ob_seal_step(struct worker *w, struct esp_item *x, struct esp_item *end,
+	     unsigned *sent)
+{
+	for (; x < end; x++) {
+		if (x->m == NULL)
+			continue;
+		if (x->sa->xf.path != XF_PATH_GCM)
+			return true;	/* the run's others are not either */
+		xform_gcm_seal(&x->sa->xf, w->mb, x->esp, x->pay_len,
+			       (uint32_t)(x->seq >> 32), &x->scratch);
+		x->verdict = 0;
+		(*sent)++;
+		ob_send(w, x);
+	}
+	return false;
+}
+
 static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
 	struct esp_item *rs[DP_BURST_MAX + 1];	/* where each run starts, then the end */
 	unsigned i, r, nr = 0, sent = 0;
+	bool queued = false;
 
 	rs[nr++] = &it[0];	/* n > 0 */
 	for (i = 1; i < n; i++) {	/* no branch: the runs are irregular */
@@ -446,32 +490,27 @@ static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_
 		sa_prefetch(rs[r]->sa);
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_KEYS); r++)
 		ob_fetch_keys(rs[r]);
-	for (r = 0; r < nr; r++) {
-		if (r + OB_AHEAD_SA < nr)
-			sa_prefetch(rs[r + OB_AHEAD_SA]->sa);
-		if (r + OB_AHEAD_KEYS < nr)
-			ob_fetch_keys(rs[r + OB_AHEAD_KEYS]);
-		if (rs[r + 1] != rs[r] + 1 || !run_one(w, rs[r]))
-			run_encap(w, rs[r], (unsigned)(rs[r + 1] - rs[r]));
+	for (r = 0; r < nr + OB_LAG; r++) {
+		/* seal keys OB_AHEAD_SEAL runs ahead of the seals, from
+		 * SA lines the encapsulation has read */
+		unsigned q = r - (OB_LAG - OB_AHEAD_SEAL), s = r - OB_LAG;
+
+		if (r < nr)
+			ob_encap_step(w, rs, r, nr);
+		if (r >= OB_LAG - OB_AHEAD_SEAL && q < nr)
+			ob_fetch_seal(rs[q]);
+		if (r >= OB_LAG)
+			queued |= ob_seal_step(w, rs[s], rs[s + 1], &sent);
 	}
+	if (!queued)
+		return sent;
 	etm_seal_flush(w);
 	cq_flush(w, ob_done);
-	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_SEAL); r++)
-		ob_fetch_seal(rs[r]);
-	for (r = 0; r < nr; r++) {
-		if (r + OB_AHEAD_SEAL < nr)
-			ob_fetch_seal(rs[r + OB_AHEAD_SEAL]);
-		for (struct esp_item *x = rs[r]; x < rs[r + 1]; x++) {
-			if (x->m == NULL)
-				continue;
-			if (x->sa->xf.path == XF_PATH_GCM) {
-				xform_gcm_seal(&x->sa->xf, w->mb, x->esp, x->pay_len,
-					       (uint32_t)(x->seq >> 32), &x->scratch);
-				x->verdict = 0;
-			}
-			sent += x->verdict == 0;
-			ob_send(w, x);
-		}
+	for (struct esp_item *x = it; x < it + n; x++) {
+		if (x->m == NULL || x->sa->xf.path == XF_PATH_GCM)
+			continue;
+		sent += x->verdict == 0;
+		ob_send(w, x);
 	}
 	return sent;
 }
