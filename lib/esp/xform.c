@@ -85,6 +85,8 @@ static int cipher_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 		else
 			IMB_AES256_GCM_PRE(mb, key, &x->k->gcm);
 		x->ghash = ghash_layout(&x->k->gcm);
+		if (gcm_kc_usable(x->ghash & XF_GHASH_POWERS))
+			x->ghash |= XF_GHASH_KC;
 		x->h1 = (uint16_t)(16 * (14 + (x->ghash & XF_GHASH_POWERS)));
 		return 0;
 	case ALG_CIPHER_CHACHA20_POLY1305:
@@ -380,35 +382,45 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 	return esp + 8 + x->iv_len + pay_len;
 }
 
-void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
-		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s)
+void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
+		    uint8_t *esp, uint32_t pay_len, uint32_t seq_hi,
+		    struct xform_scratch *s)
 {
 	struct gcm_context_data ctx;
 	uint8_t *pt = esp + 8 + x->iv_len;
 	const uint8_t *aad = aead_aad(x, esp, seq_hi, s);
+	const struct gcm_key_data *kd = &x->k->gcm;
+
+	if (kc != NULL && xform_gcm_kc_use(x, pay_len))
+		kd = gcm_kc_keys(kc, kd, x->key_bytes);
 
 	nonce12(x, esp, s);
 	if (x->key_bytes == 16)
-		IMB_AES128_GCM_ENC(mb, &x->k->gcm, &ctx, pt, pt, pay_len, s->iv, aad,
+		IMB_AES128_GCM_ENC(mb, kd, &ctx, pt, pt, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, pt + pay_len, x->icv_len);
 	else
-		IMB_AES256_GCM_ENC(mb, &x->k->gcm, &ctx, pt, pt, pay_len, s->iv, aad,
+		IMB_AES256_GCM_ENC(mb, kd, &ctx, pt, pt, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, pt + pay_len, x->icv_len);
 }
 
-void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
-		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s)
+void xform_gcm_open(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
+		    uint8_t *esp, uint32_t pay_len, uint32_t seq_hi,
+		    struct xform_scratch *s)
 {
 	struct gcm_context_data ctx;
 	uint8_t *ct = esp + 8 + x->iv_len;
 	const uint8_t *aad = aead_aad(x, esp, seq_hi, s);
+	const struct gcm_key_data *kd = &x->k->gcm;
+
+	if (kc != NULL && xform_gcm_kc_use(x, pay_len))
+		kd = gcm_kc_keys(kc, kd, x->key_bytes);
 
 	nonce12(x, esp, s);
 	if (x->key_bytes == 16)
-		IMB_AES128_GCM_DEC(mb, &x->k->gcm, &ctx, ct, ct, pay_len, s->iv, aad,
+		IMB_AES128_GCM_DEC(mb, kd, &ctx, ct, ct, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, s->icv, x->icv_len);
 	else
-		IMB_AES256_GCM_DEC(mb, &x->k->gcm, &ctx, ct, ct, pay_len, s->iv, aad,
+		IMB_AES256_GCM_DEC(mb, kd, &ctx, ct, ct, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, s->icv, x->icv_len);
 }
 

@@ -25,6 +25,7 @@
 #include <rte_common.h>
 #include <rte_prefetch.h>
 
+#include "esp/gcm_kc.h"
 #include "sa/alg.h"
 
 /* Per-packet scratch a job points into: lives until the job completes. */
@@ -88,8 +89,23 @@ struct xform {
  * and AVX follow them with the Karatsuba halves of H^1..H^8. xform.c
  * finds out which (ghash_layout()), xform_prefetch_keys() uses it.
  */
-#define XF_GHASH_POWERS 0x7fu	/* N */
+#define XF_GHASH_POWERS 0x3fu	/* N */
+#define XF_GHASH_KC 0x40u	/* N = 48 and gcm_kc.h can rebuild them */
 #define XF_GHASH_KARATSUBA 0x80u
+
+/*
+ * Payloads from this length on are sealed and opened with keys from the
+ * worker's gcm_kc (gcm_kc.h) when the SA's layout allows (XF_GHASH_KC):
+ * from 48 blocks ipsec-mb's VAES code reads all twelve lines of powers,
+ * which a build of ~90 cycles replaces by two. Shorter payloads read
+ * fewer lines, and the build would cost more than it saves.
+ */
+#define XF_GCM_KC_MIN 768u
+
+static inline bool xform_gcm_kc_use(const struct xform *x, uint32_t pay_len)
+{
+	return (x->ghash & XF_GHASH_KC) && pay_len >= XF_GCM_KC_MIN;
+}
 
 /* keys: where the expanded keys go (the caller's, 64-byte aligned); x
  * points to them from now on. */
@@ -169,7 +185,9 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
  * (VAES AVX-512, AVX2: the lines of H^n..H^1; SSE and AVX: below 128 bytes
  * only H^1's, above it every power and the Karatsuba halves). A 64-byte
  * frame's 48-byte payload needs H^3..H^1, all in H^1's line: 4 lines of
- * keys with AES-128, not 5. Reads x's line, so call it once that is cached.
+ * keys with AES-128, not 5. Payloads the worker's gcm_kc serves
+ * (xform_gcm_kc_use) need only the two lines of H^7..H^1 it builds from.
+ * Reads x's line, so call it once that is cached.
  */
 static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 				       uint32_t pay_len)
@@ -193,7 +211,9 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 		 * crypto takes far longer than the loop */
 		k = (const char *)&x->k->gcm;
 		rte_prefetch0(k + h1);
-		if (pay_len > 16 * (((h1 & 63) >> 4) + 1)) {
+		if (xform_gcm_kc_use(x, pay_len)) {
+			rte_prefetch0(k + h1 - 48);	/* H^4's, for gcm_kc */
+		} else if (pay_len > 16 * (((h1 & 63) >> 4) + 1)) {
 			uint32_t n = x->ghash & XF_GHASH_POWERS;
 			uint32_t nb = RTE_MIN(n, (pay_len + 15) / 16);
 
@@ -241,10 +261,14 @@ static inline bool xform_is_direct(const struct xform *x)
 {
 	return x->path == XF_PATH_GCM;
 }
-void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
-		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s);
-void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
-		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s);
+/* kc: the worker's key cache for long payloads (xform_gcm_kc_use), or
+ * NULL to read every key from the SA. */
+void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
+		    uint8_t *esp, uint32_t pay_len, uint32_t seq_hi,
+		    struct xform_scratch *s);
+void xform_gcm_open(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
+		    uint8_t *esp, uint32_t pay_len, uint32_t seq_hi,
+		    struct xform_scratch *s);
 
 /*
  * Encrypt-then-MAC suites in bursts (ipsec-mb's cipher-only and hash-only
