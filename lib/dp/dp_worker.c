@@ -45,7 +45,7 @@ void dp_worker_apply_msg(struct worker *w, const struct dp_msg *msg)
 		}
 		if (sa->dir == SA_DIR_IN)
 			sad_del(w->sad, sa->spi_be, sa);
-		if (sa->xf.path == XF_PATH_GCM && (sa->xf.ghash & XF_GHASH_KC))
+		if (sa->xf.ghash & XF_GHASH_KC)	/* AES-GCM only */
 			gcm_kc_forget(w->gkc, &sa->xf.k->gcm, sa->xf.key_bytes);
 		break;
 	case MSG_SPD_SET:

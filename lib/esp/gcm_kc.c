@@ -6,13 +6,12 @@
 
 #include "util/hex.h"
 
-#define KC_TARGET __attribute__((target("avx512f,avx512bw,vpclmulqdq")))
+#define KC_TARGET __attribute__((target("avx512f,vpclmulqdq")))
 
 bool gcm_kc_usable(unsigned powers)
 {
 	__builtin_cpu_init();
 	return powers == 48 && __builtin_cpu_supports("avx512f") &&
-	       __builtin_cpu_supports("avx512bw") &&
 	       __builtin_cpu_supports("vpclmulqdq");
 }
 

@@ -382,6 +382,16 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 	return esp + 8 + x->iv_len + pay_len;
 }
 
+/* The key data a payload of pay_len is sealed or opened with: the
+ * worker's copy where gcm_kc serves it (xform_gcm_kc_use), else the SA's. */
+static const struct gcm_key_data *gcm_keys(const struct xform *x,
+					   struct gcm_kc *kc, uint32_t pay_len)
+{
+	if (kc != NULL && xform_gcm_kc_use(x, pay_len))
+		return gcm_kc_keys(kc, &x->k->gcm, x->key_bytes);
+	return &x->k->gcm;
+}
+
 void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
 		    uint8_t *esp, uint32_t pay_len, uint32_t seq_hi,
 		    struct xform_scratch *s)
@@ -389,10 +399,7 @@ void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
 	struct gcm_context_data ctx;
 	uint8_t *pt = esp + 8 + x->iv_len;
 	const uint8_t *aad = aead_aad(x, esp, seq_hi, s);
-	const struct gcm_key_data *kd = &x->k->gcm;
-
-	if (kc != NULL && xform_gcm_kc_use(x, pay_len))
-		kd = gcm_kc_keys(kc, kd, x->key_bytes);
+	const struct gcm_key_data *kd = gcm_keys(x, kc, pay_len);
 
 	nonce12(x, esp, s);
 	if (x->key_bytes == 16)
@@ -410,10 +417,7 @@ void xform_gcm_open(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
 	struct gcm_context_data ctx;
 	uint8_t *ct = esp + 8 + x->iv_len;
 	const uint8_t *aad = aead_aad(x, esp, seq_hi, s);
-	const struct gcm_key_data *kd = &x->k->gcm;
-
-	if (kc != NULL && xform_gcm_kc_use(x, pay_len))
-		kd = gcm_kc_keys(kc, kd, x->key_bytes);
+	const struct gcm_key_data *kd = gcm_keys(x, kc, pay_len);
 
 	nonce12(x, esp, s);
 	if (x->key_bytes == 16)

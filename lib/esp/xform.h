@@ -212,7 +212,7 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 		k = (const char *)&x->k->gcm;
 		rte_prefetch0(k + h1);
 		if (xform_gcm_kc_use(x, pay_len)) {
-			rte_prefetch0(k + h1 - 48);	/* H^4's, for gcm_kc */
+			rte_prefetch0(k + GCM_KC_HPOW(4));	/* for gcm_kc */
 		} else if (pay_len > 16 * (((h1 & 63) >> 4) + 1)) {
 			uint32_t n = x->ghash & XF_GHASH_POWERS;
 			uint32_t nb = RTE_MIN(n, (pay_len + 15) / 16);
