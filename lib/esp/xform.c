@@ -140,7 +140,8 @@ int xform_init(struct xform *x, struct xform_keys *keys, IMB_MGR *mb,
 	x->block = a->block;
 	x->esn = esn;
 	x->aead = a->aead;
-	memcpy(x->salt, ekey + a->key_len, a->salt_len);
+	if (a->salt_len)	/* ekey may be NULL (ENCR_NULL) */
+		memcpy(x->salt, ekey + a->key_len, a->salt_len);
 	rc = cipher_init(x, mb, a, ekey);
 	if (rc == 0 && !a->aead) {
 		x->hash = integ_to_imb(a->integ);
