@@ -2,6 +2,7 @@
 # Builds libFuzzer binaries of the fuzz targets with clang and sanitizers.
 #   tests/fuzz/build.sh [conf|esp|ike ...]     -> build-fuzz/fuzz_<name>
 # Run one:  build-fuzz/fuzz_esp -max_total_time=300 tests/fuzz/corpus/esp
+# (corpora: tests/fuzz/corpus/{conf,esp,ike}, which meson test replays)
 # (needs clang and libclang-rt-14-dev; the ESP target needs DPDK, ipsec-mb)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
