@@ -25,6 +25,12 @@ struct deferred {
 
 static struct {
 	struct sa **reg;
+	/* Deleted SAs' ids until their SA is freed: not given out again
+	 * before then, because until every worker has applied the delete
+	 * its run counters for the id (dp_sa_stats) are the old SA's, and a
+	 * new SA there would report them as its own. */
+	uint8_t *held;
+	uint32_t n_held;
 	uint32_t cap, next_free;
 	uint64_t sent[DP_MAX_WORKERS];
 	struct deferred *df;
@@ -48,9 +54,10 @@ int dp_tables_init(struct dp *dp, char *err, size_t errlen)
 {
 	T.cap = dp->sa_cap;
 	T.reg = calloc(T.cap, sizeof(*T.reg));
+	T.held = calloc(T.cap, sizeof(*T.held));
 	T.cap_df = 64;
 	T.df = calloc(T.cap_df, sizeof(*T.df));
-	if (T.reg == NULL || T.df == NULL) {
+	if (T.reg == NULL || T.held == NULL || T.df == NULL) {
 		snprintf(err, errlen, "SA registry: out of memory");
 		return -ENOMEM;
 	}
@@ -102,7 +109,7 @@ static int alloc_id(uint32_t *id)
 	for (uint32_t n = 0; n < T.cap; n++) {
 		uint32_t i = (T.next_free + n) % T.cap;
 
-		if (T.reg[i] == NULL) {
+		if (T.reg[i] == NULL && !T.held[i]) {
 			*id = i;
 			T.next_free = (i + 1) % T.cap;
 			return 0;
@@ -145,7 +152,8 @@ int dp_sa_add(struct dp *dp, const struct sa_params *p, uint32_t *id,
 	struct sa *sa;
 
 	if (alloc_id(id) < 0) {
-		snprintf(err, errlen, "SA table full (%u)", T.cap);
+		snprintf(err, errlen, "SA table full (%u, of which %u deleted "
+			 "and not yet released by the workers)", T.cap, T.n_held);
 		return -ENOSPC;
 	}
 	sa = sa_create(p, *id, dp->n_workers, dp->ctl_mb, SOCKET_ID_ANY, err, errlen);
@@ -174,6 +182,8 @@ int dp_sa_del(struct dp *dp, uint32_t id)
 	dp_tables_unlock();
 	msg.ptr = sa;
 	send_all(dp, &msg);
+	T.held[id] = 1;	/* until release(); for good if defer_free() cannot track it */
+	T.n_held++;
 	defer_free(dp, DF_SA, sa);
 	return 0;
 }
@@ -229,9 +239,13 @@ static bool acked(const struct dp *dp, const struct deferred *d)
 
 static void release(struct deferred *d)
 {
-	if (d->kind == DF_SA)
-		sa_free(d->ptr);
-	else
+	if (d->kind == DF_SA) {
+		struct sa *sa = d->ptr;
+
+		T.held[sa->id] = 0;
+		T.n_held--;
+		sa_free(sa);
+	} else
 		spd_free(d->ptr);
 }
 
@@ -273,6 +287,7 @@ void dp_tables_free(struct dp *dp)
 		sa_free(T.reg[i]);
 	spd_free(T.spd);
 	free(T.reg);
+	free(T.held);
 	free(T.df);
 	memset(&T, 0, sizeof(T));
 }
