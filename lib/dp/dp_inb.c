@@ -374,17 +374,20 @@ static void wan_sort1(struct worker *w, uint16_t port, struct rte_mbuf *m,
 	uint32_t esp_off = pi->l2_len + pi->l3_len;
 	int rc = wk_local4_esp(&g_dp->port[port], pi, pkt_l3(m, pi))
 			 ? LOCAL_ESP : wk_local(w, port, &m, pi, &esp_off);
+	const struct sad_ent *e = NULL;
 
 	if (rc == LOCAL_CONSUMED)
 		return;
 	/* ESP passing through: ours only if the SPI is one of our
-	 * transport-mode SAs, otherwise it is transit like any cleartext. */
+	 * transport-mode SAs, otherwise it is transit like any cleartext.
+	 * The slot found is the packet's: no second lookup below. */
 	if (rc == LOCAL_NOT_OURS && pi->proto == IPPROTO_ESP && !pi->frag &&
 	    pi->l3_tot - pi->l3_len >= 8) {
 		uint32_t off = pi->l2_len + pi->l3_len, spi;
 
 		memcpy(&spi, rte_pktmbuf_mtod_offset(m, uint8_t *, off), 4);
-		if (sad_lookup(w->sad, spi) != NULL) {
+		e = sad_find(w->sad, spi);
+		if (e != NULL) {
 			esp_off = off;
 			rc = LOCAL_ESP;
 		}
@@ -398,8 +401,8 @@ static void wan_sort1(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		/* its slot was requested by the parse loop (ib_hint_slot); the
 		 * SA's lines now for the first packets, the others' by ib_esp
 		 * (see IB_AHEAD_SA) */
-		const struct sad_ent *e = sad_find(w->sad, esp_spi(it));
-
+		if (e == NULL)
+			e = sad_find(w->sad, esp_spi(it));
 		it->sa = e ? e->sa : NULL;
 		it->sa_id = e ? e->id : 0;
 		if (*ne <= IB_AHEAD_SA)
