@@ -31,7 +31,7 @@
  *   gcm_kc_wipe(c) wipes them all (before c is freed).
  * - c is one worker's (no locking); zero it before the first call.
  *
- * Measured (docs/performance.md): ~90 cycles a call that builds (port 5
+ * Measured (docs/performance.md): ~80 cycles (78) a call that builds (port 5
  * bound: VPCLMULQDQ and shuffles), ~6 a hit; one worker, AES-128-GCM,
  * 1420-byte packets spread over 1,000 or 10,000 SAs: 4-11 % more packets
  * a second.

@@ -97,7 +97,7 @@ struct xform {
  * Payloads from this length on are sealed and opened with keys from the
  * worker's gcm_kc (gcm_kc.h) when the SA's layout allows (XF_GHASH_KC):
  * from 48 blocks ipsec-mb's VAES code reads all twelve lines of powers,
- * which a build of ~90 cycles replaces by two. Shorter payloads read
+ * which a build of ~80 cycles replaces by two. Shorter payloads read
  * fewer lines, and the build would cost more than it saves.
  */
 #define XF_GCM_KC_MIN 768u
