@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* HMAC-SHA-1 sixteen messages at a time: hmac_sha1x16.h. */
+#include "esp/hmac_sha1x16.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <immintrin.h>
+
+#define X16 __attribute__((target("avx512f,avx512bw")))
+#define LANES 16
+#define CHUNK 128	/* jobs sorted by length at a time */
+
+bool hmac_sha1x16_usable(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+}
+
+/* One lane's message (after the key block, which the ipad state stands
+ * for) and where its padding goes (FIPS 180-4 §5.1.1). */
+struct lane {
+	const uint8_t *p;
+	uint64_t len;
+	uint64_t last;		/* index of its final block; ~0: an idle lane */
+	uint64_t bits_be;	/* (64 + len) * 8, big-endian */
+};
+
+/* Blocks of a message of len bytes once padded: 0x80 and the 8-byte
+ * length must follow it. */
+static inline uint64_t n_blocks(uint64_t len)
+{
+	return (len + 9 + 63) / 64;
+}
+
+/*
+ * The compression function (FIPS 180-4 §6.1.2) of sixteen lanes, one
+ * 32-bit word of each per element; w holds W0..W15 and is overwritten
+ * by the schedule. Only the lanes in act take the result: a lane whose
+ * message has ended keeps its digest. f_t of §4.1.1 is one ternary-logic
+ * instruction: Ch 0xca, Parity 0x96, Maj 0xe8.
+ */
+#define SHA1_SCHED(t)                                                          \
+	(w[(t) & 15] = _mm512_rol_epi32(                                       \
+		 _mm512_xor_si512(_mm512_ternarylogic_epi32(                   \
+					  w[((t) - 3) & 15], w[((t) - 8) & 15], \
+					  w[((t) - 14) & 15], 0x96),           \
+				  w[(t) & 15]),                                \
+		 1))
+#define SHA1_ROUND(t, imm, k)                                                  \
+	do {                                                                   \
+		__m512i wt_ = (t) < 16 ? w[(t) & 15] : SHA1_SCHED(t);          \
+		__m512i x_ = _mm512_add_epi32(_mm512_add_epi32(e, k), wt_);    \
+									       \
+		x_ = _mm512_add_epi32(x_, _mm512_ternarylogic_epi32(b, c, d, imm)); \
+		x_ = _mm512_add_epi32(x_, _mm512_rol_epi32(a, 5));             \
+		e = d;                                                         \
+		d = c;                                                         \
+		c = _mm512_rol_epi32(b, 30);                                   \
+		b = a;                                                         \
+		a = x_;                                                        \
+	} while (0)
+
+static X16 __attribute__((noinline)) void sha1_x16(__m512i *s, __m512i *w,
+						    __mmask16 act)
+{
+	const __m512i k0 = _mm512_set1_epi32(0x5a827999), k1 = _mm512_set1_epi32(0x6ed9eba1),
+		      k2 = _mm512_set1_epi32((int)0x8f1bbcdc), k3 = _mm512_set1_epi32((int)0xca62c1d6);
+	__m512i a = s[0], b = s[1], c = s[2], d = s[3], e = s[4];
+
+#pragma GCC unroll 20
+	for (int t = 0; t < 20; t++)
+		SHA1_ROUND(t, 0xca, k0);
+#pragma GCC unroll 20
+	for (int t = 20; t < 40; t++)
+		SHA1_ROUND(t, 0x96, k1);
+#pragma GCC unroll 20
+	for (int t = 40; t < 60; t++)
+		SHA1_ROUND(t, 0xe8, k2);
+#pragma GCC unroll 20
+	for (int t = 60; t < 80; t++)
+		SHA1_ROUND(t, 0x96, k3);
+	s[0] = _mm512_mask_add_epi32(s[0], act, s[0], a);
+	s[1] = _mm512_mask_add_epi32(s[1], act, s[1], b);
+	s[2] = _mm512_mask_add_epi32(s[2], act, s[2], c);
+	s[3] = _mm512_mask_add_epi32(s[3], act, s[3], d);
+	s[4] = _mm512_mask_add_epi32(s[4], act, s[4], e);
+}
+
+/* Block b of a lane's padded message, bytes as in memory: whole blocks
+ * loaded, the rest a masked load (nothing past the message is read) with
+ * 0x80 after the message and the length in the final block's last 8
+ * bytes. An idle lane's or a finished message's block is zero. */
+static inline X16 __m512i lane_block(const struct lane *l, uint64_t b)
+{
+	int64_t r = (int64_t)l->len - (int64_t)(64 * b);
+	__m512i v;
+
+	if (r >= 64)
+		return _mm512_loadu_si512(l->p + 64 * b);
+	v = r > 0 ? _mm512_maskz_loadu_epi8(((__mmask64)1 << r) - 1, l->p + 64 * b)
+		  : _mm512_setzero_si512();
+	if (r >= 0)
+		v = _mm512_mask_set1_epi8(v, (__mmask64)1 << r, (char)0x80);
+	if (b == l->last)
+		v = _mm512_mask_set1_epi64(v, 0x80, (long long)l->bits_be);
+	return v;
+}
+
+/*
+ * Rows v[m] (lane m's 64 bytes) to columns w[t] (word t of every lane),
+ * each word byte-swapped (SHA-1 reads big-endian words). Four steps of
+ * sixteen shuffles: 32-bit and 64-bit interleaves within 128-bit lanes
+ * leave u[4i + k] holding, in 128-bit lane q, word 4q + k of rows
+ * 4i..4i+3; two 128-bit shuffles then gather w[4q + k] from lane q of
+ * u[k], u[4 + k], u[8 + k], u[12 + k].
+ */
+static inline X16 void transpose16(const __m512i *v, __m512i *w)
+{
+	const __m512i bswap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607,
+						0x00010203);
+	__m512i t[16], u[16];
+
+	for (int i = 0; i < 8; i++) {
+		t[2 * i] = _mm512_unpacklo_epi32(v[2 * i], v[2 * i + 1]);
+		t[2 * i + 1] = _mm512_unpackhi_epi32(v[2 * i], v[2 * i + 1]);
+	}
+	for (int i = 0; i < 4; i++) {
+		u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+		u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+		u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+		u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+	}
+	for (int k = 0; k < 4; k++) {
+		__m512i y0 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0x44);
+		__m512i y1 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0xee);
+		__m512i z0 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0x44);
+		__m512i z1 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0xee);
+
+		w[k] = _mm512_shuffle_epi8(_mm512_shuffle_i32x4(y0, z0, 0x88), bswap);
+		w[4 + k] = _mm512_shuffle_epi8(_mm512_shuffle_i32x4(y0, z0, 0xdd), bswap);
+		w[8 + k] = _mm512_shuffle_epi8(_mm512_shuffle_i32x4(y1, z1, 0x88), bswap);
+		w[12 + k] = _mm512_shuffle_epi8(_mm512_shuffle_i32x4(y1, z1, 0xdd), bswap);
+	}
+}
+
+/* The five state words of each lane from its jobs' ipad or opad state
+ * (host-order words, as IMB_SHA1_ONE_BLOCK leaves them); one broadcast
+ * when every lane has the same key, as with a burst of one SA. */
+static inline X16 void load_state(__m512i *s, IMB_JOB *const *job, unsigned cnt,
+				  bool outer)
+{
+	uint32_t st[5][LANES] __attribute__((aligned(64)));
+	const void *h0 = outer ? job[0]->u.HMAC._hashed_auth_key_xor_opad
+			       : job[0]->u.HMAC._hashed_auth_key_xor_ipad;
+	bool same = true;
+
+	for (unsigned m = 1; m < cnt; m++)
+		same &= (outer ? job[m]->u.HMAC._hashed_auth_key_xor_opad
+			       : job[m]->u.HMAC._hashed_auth_key_xor_ipad) == h0;
+	if (same) {
+		uint32_t h[5];
+
+		memcpy(h, h0, sizeof(h));
+		for (int i = 0; i < 5; i++)
+			s[i] = _mm512_set1_epi32((int)h[i]);
+		return;
+	}
+	memset(st, 0, sizeof(st));
+	for (unsigned m = 0; m < cnt; m++) {
+		const uint8_t *h = outer ? job[m]->u.HMAC._hashed_auth_key_xor_opad
+					 : job[m]->u.HMAC._hashed_auth_key_xor_ipad;
+
+		for (int i = 0; i < 5; i++)
+			memcpy(&st[i][m], h + 4 * i, 4);
+	}
+	for (int i = 0; i < 5; i++)
+		s[i] = _mm512_load_si512(st[i]);
+}
+
+/* The MAC, big-endian words (FIPS 180-4 §6.1.2 step 4), truncated to
+ * each job's tag length. */
+static inline X16 void store_tags(const __m512i *s, IMB_JOB *const *job,
+				  unsigned cnt)
+{
+	uint32_t st[5][LANES] __attribute__((aligned(64)));
+
+	for (int i = 0; i < 5; i++)
+		_mm512_store_si512(st[i], s[i]);
+	for (unsigned m = 0; m < cnt; m++) {
+		IMB_JOB *j = job[m];
+		uint32_t d[5];
+
+		for (int i = 0; i < 5; i++)
+			d[i] = __builtin_bswap32(st[i][m]);
+		memcpy(j->auth_tag_output, d,
+		       j->auth_tag_output_len_in_bytes < 20 ? j->auth_tag_output_len_in_bytes
+							    : 20);
+		j->status = IMB_STATUS_COMPLETED;
+	}
+}
+
+/* Up to sixteen jobs: the inner hash block by block (lanes whose message
+ * has ended idle), then the outer hash of RFC 2104 in one block whose
+ * words are the inner digest, 0x80, zeros and the length (64 + 20) * 8. */
+static X16 void group(IMB_JOB *const *job, unsigned cnt)
+{
+	struct lane ln[LANES];
+	__m512i s[5], v[LANES], w[16];
+	uint64_t blocks = 0;
+
+	for (unsigned m = 0; m < LANES; m++) {
+		if (m < cnt) {
+			const IMB_JOB *j = job[m];
+
+			ln[m].p = j->src + j->hash_start_src_offset_in_bytes;
+			ln[m].len = j->msg_len_to_hash_in_bytes;
+			ln[m].last = n_blocks(ln[m].len) - 1;
+			ln[m].bits_be = __builtin_bswap64((64 + ln[m].len) * 8);
+			if (ln[m].last + 1 > blocks)
+				blocks = ln[m].last + 1;
+		} else {
+			ln[m] = (struct lane){ .p = NULL, .len = 0, .last = ~0ull };
+		}
+	}
+	load_state(s, job, cnt, false);
+	for (uint64_t b = 0; b < blocks; b++) {
+		__mmask16 act = 0;
+
+		for (unsigned m = 0; m < LANES; m++) {
+			v[m] = lane_block(&ln[m], b);
+			if (m < cnt && b <= ln[m].last)
+				act |= (__mmask16)(1u << m);
+		}
+		transpose16(v, w);
+		sha1_x16(s, w, act);
+	}
+	for (int i = 0; i < 5; i++)
+		w[i] = s[i];
+	w[5] = _mm512_set1_epi32((int)0x80000000);
+	for (int i = 6; i < 15; i++)
+		w[i] = _mm512_setzero_si512();
+	w[15] = _mm512_set1_epi32((64 + 20) * 8);
+	load_state(s, job, cnt, true);
+	sha1_x16(s, w, (__mmask16)((1u << cnt) - 1));
+	store_tags(s, job, cnt);
+}
+
+/* Jobs of mixed lengths in order of blocks (insertion sort, stable), so
+ * that a lane group's lanes finish together; a burst of one length, the
+ * usual case, is left as it is. */
+static void order(IMB_JOB **p, const uint64_t *nb, unsigned k)
+{
+	uint64_t key[CHUNK];
+
+	memcpy(key, nb, k * sizeof(*nb));
+	for (unsigned i = 1; i < k; i++) {
+		IMB_JOB *x = p[i];
+		uint64_t kx = key[i];
+		unsigned j = i;
+
+		for (; j > 0 && key[j - 1] > kx; j--) {
+			key[j] = key[j - 1];
+			p[j] = p[j - 1];
+		}
+		key[j] = kx;
+		p[j] = x;
+	}
+}
+
+void hmac_sha1x16_jobs(IMB_JOB *jobs, unsigned n)
+{
+	while (n > 0) {
+		unsigned k = n < CHUNK ? n : CHUNK;
+		IMB_JOB *p[CHUNK];
+		uint64_t nb[CHUNK];
+		bool mixed = false;
+
+		for (unsigned i = 0; i < k; i++) {
+			p[i] = &jobs[i];
+			nb[i] = n_blocks(jobs[i].msg_len_to_hash_in_bytes);
+			mixed |= nb[i] != nb[0];
+		}
+		if (mixed)
+			order(p, nb, k);
+		for (unsigned i = 0; i < k; i += LANES)
+			group(p + i, k - i < LANES ? k - i : LANES);
+		jobs += k;
+		n -= k;
+	}
+}
