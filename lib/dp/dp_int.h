@@ -18,17 +18,23 @@
 
 /* The managers for a burst of encrypt-then-MAC jobs of class xf whose
  * longest payload is `longest` bytes: the SSE one where it measured the
- * faster for that length (worker.mb_narrow, xform_tune.h), else mb_etm.
- * The ICV covers ESP header, IV, payload and the ESN high half. */
+ * faster for that length (worker.mb_narrow, xform_tune.h); for HMAC-SHA-1
+ * then NULL, esprit's 16-lane code (hmac_sha1x16.h), where that measured
+ * the faster; else mb_etm. The ICV covers ESP header, IV, payload and the
+ * ESN high half. */
 static inline IMB_MGR *wk_etm_hash_mgr(struct worker *w, const struct xform *xf,
 				       uint32_t longest)
 {
 	uint32_t max = xf->hash == IMB_AUTH_HMAC_SHA_1	 ? g_dp->sha1_narrow_max
 		       : xf->hash == IMB_AUTH_HMAC_SHA_256 ? g_dp->sha256_narrow_max
 							   : 0;
+	uint32_t msg = 8 + xf->iv_len + longest + (xf->esn ? 4u : 0u);
 
-	return 8 + xf->iv_len + longest + (xf->esn ? 4u : 0u) <= max ? w->mb_narrow
-								      : w->mb_etm;
+	if (msg <= max)
+		return w->mb_narrow;
+	if (xf->hash == IMB_AUTH_HMAC_SHA_1 && msg <= g_dp->sha1_x16_max)
+		return NULL;
+	return w->mb_etm;
 }
 
 static inline IMB_MGR *wk_etm_cipher_mgr(struct worker *w, const struct xform *xf,

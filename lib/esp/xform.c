@@ -9,6 +9,7 @@
 
 #include <rte_byteorder.h>
 
+#include "esp/hmac_sha1x16.h"
 #include "util/hex.h"
 
 /* HMAC (RFC 2104) with the inner and outer key blocks hashed once here, as
@@ -438,18 +439,27 @@ static IMB_KEY_SIZE_BYTES key_size(const struct xform *x)
 /* The _NOCHECK variants: every field was set by xform_job_*() from an SA
  * that xform_init() validated, and lengths were checked by the ESP layer
  * (whole cipher blocks). */
+static void hash_burst(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
+		       unsigned n)
+{
+	if (mb == NULL)
+		hmac_sha1x16_jobs(jobs, n);
+	else
+		IMB_SUBMIT_HASH_BURST_NOCHECK(mb, jobs, n, x->hash);
+}
+
 void xform_etm_seal(const struct xform *x, IMB_MGR *mb, IMB_MGR *cipher_mb,
 		    IMB_JOB *jobs, unsigned n)
 {
 	IMB_SUBMIT_CIPHER_BURST_NOCHECK(cipher_mb, jobs, n, x->cipher, IMB_DIR_ENCRYPT,
 					key_size(x));
-	IMB_SUBMIT_HASH_BURST_NOCHECK(mb, jobs, n, x->hash);
+	hash_burst(x, mb, jobs, n);
 }
 
 void xform_etm_verify(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
 		      unsigned n)
 {
-	IMB_SUBMIT_HASH_BURST_NOCHECK(mb, jobs, n, x->hash);
+	hash_burst(x, mb, jobs, n);
 }
 
 void xform_etm_open(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,

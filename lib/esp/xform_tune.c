@@ -5,6 +5,7 @@
 
 #include <rte_cycles.h>
 
+#include "esp/hmac_sha1x16.h"
 #include "esp/xform_tune.h"
 
 #define TUNE_REPS 201	/* bursts per manager and length; the median counts */
@@ -61,11 +62,14 @@ static void tune_jobs(struct tune_ctx *t, uint32_t len)
 	}
 }
 
+/* One burst on mb; NULL: HMAC-SHA-1 on esprit's 16-lane code. */
 static uint64_t tune_once(struct tune_ctx *t, IMB_MGR *mb)
 {
 	uint64_t t0 = rte_rdtsc_precise();
 
-	if (t->hash == IMB_AUTH_NULL)
+	if (mb == NULL)
+		hmac_sha1x16_jobs(t->jobs, t->burst);
+	else if (t->hash == IMB_AUTH_NULL)
 		IMB_SUBMIT_CIPHER_BURST_NOCHECK(mb, t->jobs, t->burst, IMB_CIPHER_CBC,
 						IMB_DIR_ENCRYPT, IMB_KEY_128_BYTES);
 	else
@@ -145,7 +149,10 @@ static uint32_t tune(IMB_MGR *wide, IMB_MGR *narrow, unsigned burst,
 	int64_t gain[N_LENS];
 	uint32_t best = 0;
 
-	if (wide == NULL || narrow == NULL || burst == 0)
+	if ((wide == NULL && narrow == NULL) || burst == 0)
+		return 0;
+	if ((wide == NULL || narrow == NULL) &&
+	    (hash != IMB_AUTH_HMAC_SHA_1 || !hmac_sha1x16_usable()))
 		return 0;
 	t = aligned_alloc(64, sizeof(*t));
 	if (t == NULL)
@@ -158,7 +165,7 @@ static uint32_t tune(IMB_MGR *wide, IMB_MGR *narrow, unsigned burst,
 	t->jobs = calloc(burst, sizeof(IMB_JOB));
 	t->buf = calloc(burst, TUNE_STRIDE);
 	if (t->jobs != NULL && t->buf != NULL) {
-		IMB_AES_KEYEXP_128(wide, key, t->enc, t->dec);
+		IMB_AES_KEYEXP_128(wide ? wide : narrow, key, t->enc, t->dec);
 		for (size_t i = 0; i < N_LENS; i++)
 			gain[i] = tune_len(t, wide, narrow, tune_lens[i]);
 		best = best_step(gain);

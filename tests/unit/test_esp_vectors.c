@@ -21,6 +21,9 @@
  * data path's burst call (xform_etm_seal), with the cipher on the same
  * manager and on an SSE manager (the data path's choice for short AES-CBC
  * bursts where that measures faster, xform_tune.h): the same scapy bytes.
+ * HMAC-SHA-1 suites are also sealed with the ICV on esprit's 16-lane code
+ * (hmac_sha1x16.h, where the CPU runs it), and scapy's packets verified
+ * (xform_etm_verify) and decrypted (xform_etm_open) with it.
  */
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -36,6 +39,7 @@
 
 #include "check.h"
 #include "esp/esp.h"
+#include "esp/hmac_sha1x16.h"
 #include "esp/replay.h"
 #include "esp/xform.h"
 #include "esp/xform_tune.h"
@@ -74,6 +78,43 @@ static int run_job(IMB_JOB *j)
 	return st;
 }
 
+/* Does the data path compute this SA's ICVs on the 16-lane code, where the
+ * tuner finds it faster? */
+static bool x16_for(const struct sa *sa)
+{
+	return sa->xf.path == XF_PATH_ETM && sa->xf.hash == IMB_AUTH_HMAC_SHA_1 &&
+	       hmac_sha1x16_usable();
+}
+
+/* Scapy's ESP bytes at off, verified with the ICV on the 16-lane code and
+ * decrypted as the data path does (dp_inb.c etm_open_flush): the
+ * plaintext must be esp's (header, IV and plaintext before encryption). */
+static void etm_open_x16(const struct esp_frame *f, const struct sa *sa,
+			 size_t off, const uint8_t *esp, uint32_t pay_len)
+{
+	size_t len = 8 + sa->xf.iv_len + pay_len + sa->xf.icv_len;
+	static uint8_t buf[2048];
+	struct xform_scratch s;
+	IMB_JOB j;
+
+	memset(&j, 0, sizeof(j));
+	memcpy(buf, f->outer + off, len);
+	xform_job_decrypt(&sa->xf, &j, buf, pay_len, (uint32_t)(f->seq >> 32), &s);
+	xform_etm_verify(&sa->xf, NULL, &j, 1);
+	CHECK_MSG(xform_icv_equal(s.icv, xform_received_icv(&sa->xf, buf, pay_len, &s),
+				  sa->xf.icv_len),
+		  "%s: the 16-lane code's ICV differs from scapy's", f->name);
+	/* the received ICV (in the packet, or saved from it with ESN), one
+	 * bit off */
+	((uint8_t *)xform_received_icv(&sa->xf, buf, pay_len, &s))[0] ^= 1;
+	CHECK_MSG(!xform_icv_equal(s.icv, xform_received_icv(&sa->xf, buf, pay_len, &s),
+				   sa->xf.icv_len),
+		  "%s: a forged ICV verified", f->name);
+	xform_etm_open(&sa->xf, mb, &j, 1);
+	CHECK_MSG(memcmp(buf + 8 + sa->xf.iv_len, esp + 8 + sa->xf.iv_len, pay_len) == 0,
+		  "%s: decrypted after the 16-lane verify, differs", f->name);
+}
+
 /*
  * The ESP part of an outbound frame (esp: header, IV and plaintext as they
  * are before encryption) sealed by xform_etm_seal on a copy, the cipher on
@@ -90,18 +131,25 @@ static void etm_seal_paths(const struct esp_frame *f, const struct sa *sa,
 
 	if (sa->xf.path != XF_PATH_ETM || off + len > f->outer_len || len > sizeof(buf))
 		return;
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
+		/* k == 2: the ICV on the 16-lane code */
+		IMB_MGR *hash = k < 2 ? mb : NULL;
 		IMB_JOB j;
 
+		if (hash == NULL && !x16_for(sa))
+			continue;
 		memset(&j, 0, sizeof(j));
 		memcpy(buf, esp, len - sa->xf.icv_len);
 		xform_job_encrypt(&sa->xf, &j, buf, pay_len, (uint32_t)(f->seq >> 32), &s);
-		xform_etm_seal(&sa->xf, mb, cipher[k], &j, 1);
+		xform_etm_seal(&sa->xf, hash, cipher[k & 1], &j, 1);
 		CHECK_MSG(j.status == IMB_STATUS_COMPLETED, "%s: etm seal %d", f->name, k);
 		CHECK_MSG(memcmp(buf, f->outer + off, len) == 0,
-			  "%s: etm seal, cipher on %s manager, differs from scapy's",
-			  f->name, k ? "the SSE" : "the same");
+			  "%s: etm seal, cipher on %s manager, ICV on %s, differs from scapy's",
+			  f->name, k == 1 ? "the SSE" : "the same",
+			  hash ? "ipsec-mb" : "the 16-lane code");
 	}
+	if (x16_for(sa))
+		etm_open_x16(f, sa, off, esp, pay_len);
 }
 
 /* Inner packet addresses (transport SAs protect the packet's own). */
@@ -622,17 +670,28 @@ static void tune_bounds(void)
 	uint32_t v = xform_tune_cbc_narrow(mb, mb_sse, 64);
 	uint32_t h1 = xform_tune_hmac_narrow(mb, mb_sse, 32, IMB_AUTH_HMAC_SHA_1);
 	uint32_t h256 = xform_tune_hmac_narrow(mb, mb_sse, 32, IMB_AUTH_HMAC_SHA_256);
+	uint32_t x16 = 0;
 
 	CHECK_MSG(tune_len_ok(v, 0), "xform_tune_cbc_narrow() = %u", v);
 	CHECK_MSG(tune_len_ok(h1, 24), "xform_tune_hmac_narrow(SHA-1) = %u", h1);
 	CHECK_MSG(tune_len_ok(h256, 24), "xform_tune_hmac_narrow(SHA-256) = %u", h256);
 	CHECK(xform_tune_cbc_narrow(NULL, mb_sse, 64) == 0);
 	CHECK(xform_tune_cbc_narrow(mb, mb_sse, 0) == 0);
-	CHECK(xform_tune_hmac_narrow(mb, NULL, 32, IMB_AUTH_HMAC_SHA_1) == 0);
+	/* NULL: the 16-lane code, for HMAC-SHA-1 only, where it runs */
+	CHECK(xform_tune_hmac_narrow(mb, NULL, 32, IMB_AUTH_HMAC_SHA_256) == 0);
+	CHECK(xform_tune_hmac_narrow(NULL, NULL, 32, IMB_AUTH_HMAC_SHA_1) == 0);
 	CHECK(xform_tune_hmac_narrow(mb, mb_sse, 32, IMB_AUTH_HMAC_SHA_384) == 0);
+	if (hmac_sha1x16_usable()) {
+		x16 = xform_tune_hmac_narrow(mb, NULL, 32, IMB_AUTH_HMAC_SHA_1);
+		CHECK_MSG(tune_len_ok(x16, 24), "xform_tune_hmac_narrow(SHA-1, 16-lane) = %u",
+			  x16);
+	} else {
+		CHECK(xform_tune_hmac_narrow(mb, NULL, 32, IMB_AUTH_HMAC_SHA_1) == 0);
+	}
 	printf("AES-CBC encryption: SSE faster up to %u-byte payloads here\n", v);
 	printf("HMAC-SHA-1 / SHA-256: SSE faster up to %u / %u-byte messages here\n",
 	       h1, h256);
+	printf("HMAC-SHA-1: the 16-lane code faster up to %u-byte messages here\n", x16);
 }
 
 int main(void)
