@@ -217,10 +217,10 @@ struct dp {
 	IMB_MGR *ctl_mb;		/* control lcore's, for key expansion */
 	uint32_t cbc_narrow_max;	/* see worker.mb_narrow; 0: never */
 	uint32_t sha1_narrow_max, sha256_narrow_max;	/* the same, for HMAC */
-	/* HMAC-SHA-1 of messages up to this length (and above the narrow
-	 * one's) on esprit's 16-lane code, where it measured faster than
-	 * mb_etm (hmac_sha1x16.h, xform_tune.h); 0: never */
-	uint32_t sha1_x16_max;
+	/* HMAC-SHA-1 (-256) of messages up to this length (and above the
+	 * narrow one's) on esprit's 16-lane code, where it measured faster
+	 * than mb_etm (hmac_x16.h, xform_tune.h); 0: never */
+	uint32_t sha1_x16_max, sha256_x16_max;
 };
 
 static inline bool dp_narrow_used(const struct dp *dp)

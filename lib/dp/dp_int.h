@@ -19,8 +19,8 @@
 /* The managers for a burst of encrypt-then-MAC jobs of class xf whose
  * longest payload is `longest` bytes: the SSE one where it measured the
  * faster for that length (worker.mb_narrow, xform_tune.h); for HMAC-SHA-1
- * then NULL, esprit's 16-lane code (hmac_sha1x16.h), where that measured
- * the faster; else mb_etm. The ICV covers ESP header, IV, payload and the
+ * and -256 then NULL, esprit's 16-lane code (hmac_x16.h), where that
+ * measured the faster; else mb_etm. The ICV covers ESP header, IV, payload and the
  * ESN high half. */
 static inline IMB_MGR *wk_etm_hash_mgr(struct worker *w, const struct xform *xf,
 				       uint32_t longest)
@@ -28,13 +28,14 @@ static inline IMB_MGR *wk_etm_hash_mgr(struct worker *w, const struct xform *xf,
 	uint32_t max = xf->hash == IMB_AUTH_HMAC_SHA_1	 ? g_dp->sha1_narrow_max
 		       : xf->hash == IMB_AUTH_HMAC_SHA_256 ? g_dp->sha256_narrow_max
 							   : 0;
+	uint32_t x16 = xf->hash == IMB_AUTH_HMAC_SHA_1	 ? g_dp->sha1_x16_max
+		       : xf->hash == IMB_AUTH_HMAC_SHA_256 ? g_dp->sha256_x16_max
+							   : 0;
 	uint32_t msg = 8 + xf->iv_len + longest + (xf->esn ? 4u : 0u);
 
 	if (msg <= max)
 		return w->mb_narrow;
-	if (xf->hash == IMB_AUTH_HMAC_SHA_1 && msg <= g_dp->sha1_x16_max)
-		return NULL;
-	return w->mb_etm;
+	return msg <= x16 ? NULL : w->mb_etm;
 }
 
 static inline IMB_MGR *wk_etm_cipher_mgr(struct worker *w, const struct xform *xf,

@@ -14,7 +14,7 @@
 #include <rte_malloc.h>
 
 #include "dp/dp_int.h"
-#include "esp/hmac_sha1x16.h"
+#include "esp/hmac_x16.h"
 #include "esp/imb_inst.h"
 #include "esp/xform_tune.h"
 #include "util/log.h"
@@ -142,20 +142,18 @@ static IMB_MGR *new_mgr(bool sse)
 }
 
 /*
- * HMAC-SHA-1's three ways (dp.h): esprit's 16-lane code against ipsec-mb's
- * wide code, then the SSE code against the faster of the two; SSE first,
- * so no longer than the 16-lane code's range.
+ * An HMAC's three ways (dp.h): esprit's 16-lane code against ipsec-mb's
+ * wide code (*x16), then the SSE code against the faster of the two
+ * (*narrow); the SSE code is tried first, so no further than the 16-lane
+ * code's range.
  */
-static void tune_sha1(struct dp *dp, IMB_MGR *wide, IMB_MGR *sse)
+static void tune_hmac(struct dp *dp, IMB_MGR *wide, IMB_MGR *sse, IMB_HASH_ALG h,
+		      uint32_t *narrow, uint32_t *x16)
 {
-	const IMB_HASH_ALG h = IMB_AUTH_HMAC_SHA_1;
-
-	if (hmac_sha1x16_usable())
-		dp->sha1_x16_max = xform_tune_hmac_narrow(wide, NULL, dp->burst, h);
-	dp->sha1_narrow_max = xform_tune_hmac_narrow(dp->sha1_x16_max ? NULL : wide,
-						     sse, dp->burst, h);
-	if (dp->sha1_x16_max && dp->sha1_narrow_max > dp->sha1_x16_max)
-		dp->sha1_narrow_max = dp->sha1_x16_max;
+	*x16 = hmac_x16_usable(h) ? xform_tune_hmac_narrow(wide, NULL, dp->burst, h) : 0;
+	*narrow = xform_tune_hmac_narrow(*x16 ? NULL : wide, sse, dp->burst, h);
+	if (*x16 && *narrow > *x16)
+		*narrow = *x16;
 }
 
 /*
@@ -173,11 +171,13 @@ static void tune_narrow(struct dp *dp)
 	dp->sha1_narrow_max = 0;
 	dp->sha256_narrow_max = 0;
 	dp->sha1_x16_max = 0;
+	dp->sha256_x16_max = 0;
 	if (tune) {
 		dp->cbc_narrow_max = xform_tune_cbc_narrow(wide, sse, dp->burst);
-		tune_sha1(dp, wide, sse);
-		dp->sha256_narrow_max = xform_tune_hmac_narrow(wide, sse, dp->burst,
-							       IMB_AUTH_HMAC_SHA_256);
+		tune_hmac(dp, wide, sse, IMB_AUTH_HMAC_SHA_1, &dp->sha1_narrow_max,
+			  &dp->sha1_x16_max);
+		tune_hmac(dp, wide, sse, IMB_AUTH_HMAC_SHA_256, &dp->sha256_narrow_max,
+			  &dp->sha256_x16_max);
 	}
 	if (wide != NULL)
 		imb_inst_mgr_free(wide);
@@ -189,8 +189,9 @@ static void tune_narrow(struct dp *dp)
 	     "of payloads up to %u bytes, HMAC-SHA-1 of messages up to %u, "
 	     "HMAC-SHA-256 up to %u (0: never); wider code above",
 	     dp->cbc_narrow_max, dp->sha1_narrow_max, dp->sha256_narrow_max);
-	ELOG(INFO, "16-lane HMAC-SHA-1 (measured faster) for messages up to %u "
-	     "bytes (0: never)", dp->sha1_x16_max);
+	ELOG(INFO, "16-lane code (measured faster) for HMAC-SHA-1 of messages up "
+	     "to %u bytes, HMAC-SHA-256 up to %u (0: never)", dp->sha1_x16_max,
+	     dp->sha256_x16_max);
 }
 
 /* Workers after the first get a copy of ipsec-mb of their own, so that

@@ -9,7 +9,7 @@
 
 #include <rte_byteorder.h>
 
-#include "esp/hmac_sha1x16.h"
+#include "esp/hmac_x16.h"
 #include "util/hex.h"
 
 /* HMAC (RFC 2104) with the inner and outer key blocks hashed once here, as
@@ -443,7 +443,7 @@ static void hash_burst(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
 		       unsigned n)
 {
 	if (mb == NULL)
-		hmac_sha1x16_jobs(jobs, n);
+		hmac_x16_jobs(jobs, n, x->hash);
 	else
 		IMB_SUBMIT_HASH_BURST_NOCHECK(mb, jobs, n, x->hash);
 }

@@ -282,7 +282,7 @@ void xform_gcm_open(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
  *    ciphertext is the same either way), then the ICV over ESP header, IV
  *    and ciphertext (on mb: likewise any manager, e.g. for short HMAC-SHA
  *    messages the SSE one where it runs on SHA-NI; or NULL, for HMAC-SHA-1
- *    only and where hmac_sha1x16_usable(): esprit's 16-lane code).
+ *    and HMAC-SHA-256 where hmac_x16_usable(): esprit's 16-lane code).
  *  - verify: the ICV only (into each job's scratch, as decrypt jobs say;
  *    on mb, chosen as seal's); the caller compares, then decrypts the
  *    authentic ones with open.

@@ -5,7 +5,7 @@
 
 #include <rte_cycles.h>
 
-#include "esp/hmac_sha1x16.h"
+#include "esp/hmac_x16.h"
 #include "esp/xform_tune.h"
 
 #define TUNE_REPS 201	/* bursts per manager and length; the median counts */
@@ -62,13 +62,13 @@ static void tune_jobs(struct tune_ctx *t, uint32_t len)
 	}
 }
 
-/* One burst on mb; NULL: HMAC-SHA-1 on esprit's 16-lane code. */
+/* One burst on mb; NULL: HMAC on esprit's 16-lane code. */
 static uint64_t tune_once(struct tune_ctx *t, IMB_MGR *mb)
 {
 	uint64_t t0 = rte_rdtsc_precise();
 
 	if (mb == NULL)
-		hmac_sha1x16_jobs(t->jobs, t->burst);
+		hmac_x16_jobs(t->jobs, t->burst, t->hash);
 	else if (t->hash == IMB_AUTH_NULL)
 		IMB_SUBMIT_CIPHER_BURST_NOCHECK(mb, t->jobs, t->burst, IMB_CIPHER_CBC,
 						IMB_DIR_ENCRYPT, IMB_KEY_128_BYTES);
@@ -151,8 +151,7 @@ static uint32_t tune(IMB_MGR *wide, IMB_MGR *narrow, unsigned burst,
 
 	if ((wide == NULL && narrow == NULL) || burst == 0)
 		return 0;
-	if ((wide == NULL || narrow == NULL) &&
-	    (hash != IMB_AUTH_HMAC_SHA_1 || !hmac_sha1x16_usable()))
+	if ((wide == NULL || narrow == NULL) && !hmac_x16_usable(hash))
 		return 0;
 	t = aligned_alloc(64, sizeof(*t));
 	if (t == NULL)

@@ -47,13 +47,13 @@
  * gains, or for any hash but HMAC-SHA-1 and HMAC-SHA-256 (no SHA
  * instructions exist for the others: the wide code keeps them).
  *
- * For HMAC-SHA-1 either manager may be NULL, which stands for esprit's
- * own 16-lane code (hmac_sha1x16.h; 0 where it cannot run): it leaves
- * ipsec-mb's wide code only the SHA-1 compressions, so it wins on short
- * messages (Xeon, bursts of 128: 94 cycles an 88-byte ICV against 127)
- * and loses on long ones (471 against 438 at 1016 bytes), where the wide
- * code's compression, in assembly, is the faster and its job handling
- * counts for little.
+ * For HMAC-SHA-1 and HMAC-SHA-256 either manager may be NULL, which stands
+ * for esprit's own 16-lane code (hmac_x16.h; 0 where it cannot run): it
+ * leaves out ipsec-mb's job handling around the compressions, so it wins
+ * on short messages (Xeon, bursts of 128, HMAC-SHA-1: 94 cycles an 88-byte
+ * ICV against 127) and can lose on long ones (471 against 438 at 1016
+ * bytes), where the wide code's compression, in assembly, is the faster
+ * and its job handling counts for little.
  */
 #include <stdint.h>
 

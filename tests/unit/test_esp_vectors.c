@@ -21,8 +21,8 @@
  * data path's burst call (xform_etm_seal), with the cipher on the same
  * manager and on an SSE manager (the data path's choice for short AES-CBC
  * bursts where that measures faster, xform_tune.h): the same scapy bytes.
- * HMAC-SHA-1 suites are also sealed with the ICV on esprit's 16-lane code
- * (hmac_sha1x16.h, where the CPU runs it), and scapy's packets verified
+ * HMAC-SHA-1 and -256 suites are also sealed with the ICV on esprit's
+ * 16-lane code (hmac_x16.h, where the CPU runs it), and scapy's packets verified
  * (xform_etm_verify) and decrypted (xform_etm_open) with it.
  */
 #include <netinet/in.h>
@@ -39,7 +39,7 @@
 
 #include "check.h"
 #include "esp/esp.h"
-#include "esp/hmac_sha1x16.h"
+#include "esp/hmac_x16.h"
 #include "esp/replay.h"
 #include "esp/xform.h"
 #include "esp/xform_tune.h"
@@ -82,8 +82,7 @@ static int run_job(IMB_JOB *j)
  * tuner finds it faster? */
 static bool x16_for(const struct sa *sa)
 {
-	return sa->xf.path == XF_PATH_ETM && sa->xf.hash == IMB_AUTH_HMAC_SHA_1 &&
-	       hmac_sha1x16_usable();
+	return sa->xf.path == XF_PATH_ETM && hmac_x16_usable(sa->xf.hash);
 }
 
 /* Scapy's ESP bytes at off, verified with the ICV on the 16-lane code and
@@ -670,28 +669,34 @@ static void tune_bounds(void)
 	uint32_t v = xform_tune_cbc_narrow(mb, mb_sse, 64);
 	uint32_t h1 = xform_tune_hmac_narrow(mb, mb_sse, 32, IMB_AUTH_HMAC_SHA_1);
 	uint32_t h256 = xform_tune_hmac_narrow(mb, mb_sse, 32, IMB_AUTH_HMAC_SHA_256);
-	uint32_t x16 = 0;
+	uint32_t x16 = 0, x16_256 = 0;
 
 	CHECK_MSG(tune_len_ok(v, 0), "xform_tune_cbc_narrow() = %u", v);
 	CHECK_MSG(tune_len_ok(h1, 24), "xform_tune_hmac_narrow(SHA-1) = %u", h1);
 	CHECK_MSG(tune_len_ok(h256, 24), "xform_tune_hmac_narrow(SHA-256) = %u", h256);
 	CHECK(xform_tune_cbc_narrow(NULL, mb_sse, 64) == 0);
 	CHECK(xform_tune_cbc_narrow(mb, mb_sse, 0) == 0);
-	/* NULL: the 16-lane code, for HMAC-SHA-1 only, where it runs */
-	CHECK(xform_tune_hmac_narrow(mb, NULL, 32, IMB_AUTH_HMAC_SHA_256) == 0);
+	/* NULL: the 16-lane code, for HMAC-SHA-1 and -256 only, where it runs */
+	CHECK(xform_tune_hmac_narrow(mb, NULL, 32, IMB_AUTH_HMAC_SHA_512) == 0);
 	CHECK(xform_tune_hmac_narrow(NULL, NULL, 32, IMB_AUTH_HMAC_SHA_1) == 0);
 	CHECK(xform_tune_hmac_narrow(mb, mb_sse, 32, IMB_AUTH_HMAC_SHA_384) == 0);
-	if (hmac_sha1x16_usable()) {
+	if (hmac_x16_usable(IMB_AUTH_HMAC_SHA_1)) {
 		x16 = xform_tune_hmac_narrow(mb, NULL, 32, IMB_AUTH_HMAC_SHA_1);
 		CHECK_MSG(tune_len_ok(x16, 24), "xform_tune_hmac_narrow(SHA-1, 16-lane) = %u",
 			  x16);
+		x16_256 = xform_tune_hmac_narrow(NULL, mb_sse, 32, IMB_AUTH_HMAC_SHA_256);
+		CHECK_MSG(tune_len_ok(x16_256, 24),
+			  "xform_tune_hmac_narrow(16-lane, SSE, SHA-256) = %u", x16_256);
 	} else {
 		CHECK(xform_tune_hmac_narrow(mb, NULL, 32, IMB_AUTH_HMAC_SHA_1) == 0);
 	}
 	printf("AES-CBC encryption: SSE faster up to %u-byte payloads here\n", v);
 	printf("HMAC-SHA-1 / SHA-256: SSE faster up to %u / %u-byte messages here\n",
 	       h1, h256);
-	printf("HMAC-SHA-1: the 16-lane code faster up to %u-byte messages here\n", x16);
+	printf("HMAC-SHA-1: the 16-lane code faster than the wide one up to %u-byte "
+	       "messages here\n", x16);
+	printf("HMAC-SHA-256: the SSE code faster than the 16-lane one up to %u-byte "
+	       "messages here\n", x16_256);
 }
 
 int main(void)

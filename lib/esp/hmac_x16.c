@@ -1,19 +1,37 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* HMAC-SHA-1 sixteen messages at a time: hmac_sha1x16.h. */
-#include "esp/hmac_sha1x16.h"
+/* HMAC-SHA-1 and HMAC-SHA-256 sixteen messages at a time: hmac_x16.h. */
+#include "esp/hmac_x16.h"
 
 #include <stdint.h>
 #include <string.h>
-#include <immintrin.h>
 
-#define X16 __attribute__((target("avx512f,avx512bw")))
+#include "esp/sha_x16.h"
+
+#define X16 SHA_X16_TARGET
 #define LANES 16
 #define CHUNK 128	/* jobs sorted by length at a time */
+#define MAX_WORDS 8	/* of a state: SHA-256's */
 
-bool hmac_sha1x16_usable(void)
+/* A hash: its state's words, and its compression of sixteen lanes. */
+struct hash_x16 {
+	unsigned words;
+	void (*compress)(__m512i *s, __m512i *w, __mmask16 act);
+};
+
+static const struct hash_x16 sha1 = { 5, sha1_x16 };
+static const struct hash_x16 sha256 = { 8, sha256_x16 };
+
+static const struct hash_x16 *hash_of(IMB_HASH_ALG hash)
+{
+	return hash == IMB_AUTH_HMAC_SHA_1 ? &sha1 : hash == IMB_AUTH_HMAC_SHA_256 ? &sha256
+										     : NULL;
+}
+
+bool hmac_x16_usable(IMB_HASH_ALG hash)
 {
 	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+	return hash_of(hash) != NULL && __builtin_cpu_supports("avx512f") &&
+	       __builtin_cpu_supports("avx512bw");
 }
 
 /* One lane's message (after the key block, which the ipad state stands
@@ -30,60 +48,6 @@ struct lane {
 static inline uint64_t n_blocks(uint64_t len)
 {
 	return (len + 9 + 63) / 64;
-}
-
-/*
- * The compression function (FIPS 180-4 §6.1.2) of sixteen lanes, one
- * 32-bit word of each per element; w holds W0..W15 and is overwritten
- * by the schedule. Only the lanes in act take the result: a lane whose
- * message has ended keeps its digest. f_t of §4.1.1 is one ternary-logic
- * instruction: Ch 0xca, Parity 0x96, Maj 0xe8.
- */
-#define SHA1_SCHED(t)                                                          \
-	(w[(t) & 15] = _mm512_rol_epi32(                                       \
-		 _mm512_xor_si512(_mm512_ternarylogic_epi32(                   \
-					  w[((t) - 3) & 15], w[((t) - 8) & 15], \
-					  w[((t) - 14) & 15], 0x96),           \
-				  w[(t) & 15]),                                \
-		 1))
-#define SHA1_ROUND(t, imm, k)                                                  \
-	do {                                                                   \
-		__m512i wt_ = (t) < 16 ? w[(t) & 15] : SHA1_SCHED(t);          \
-		__m512i x_ = _mm512_add_epi32(_mm512_add_epi32(e, k), wt_);    \
-									       \
-		x_ = _mm512_add_epi32(x_, _mm512_ternarylogic_epi32(b, c, d, imm)); \
-		x_ = _mm512_add_epi32(x_, _mm512_rol_epi32(a, 5));             \
-		e = d;                                                         \
-		d = c;                                                         \
-		c = _mm512_rol_epi32(b, 30);                                   \
-		b = a;                                                         \
-		a = x_;                                                        \
-	} while (0)
-
-static X16 __attribute__((noinline)) void sha1_x16(__m512i *s, __m512i *w,
-						    __mmask16 act)
-{
-	const __m512i k0 = _mm512_set1_epi32(0x5a827999), k1 = _mm512_set1_epi32(0x6ed9eba1),
-		      k2 = _mm512_set1_epi32((int)0x8f1bbcdc), k3 = _mm512_set1_epi32((int)0xca62c1d6);
-	__m512i a = s[0], b = s[1], c = s[2], d = s[3], e = s[4];
-
-#pragma GCC unroll 20
-	for (int t = 0; t < 20; t++)
-		SHA1_ROUND(t, 0xca, k0);
-#pragma GCC unroll 20
-	for (int t = 20; t < 40; t++)
-		SHA1_ROUND(t, 0x96, k1);
-#pragma GCC unroll 20
-	for (int t = 40; t < 60; t++)
-		SHA1_ROUND(t, 0xe8, k2);
-#pragma GCC unroll 20
-	for (int t = 60; t < 80; t++)
-		SHA1_ROUND(t, 0x96, k3);
-	s[0] = _mm512_mask_add_epi32(s[0], act, s[0], a);
-	s[1] = _mm512_mask_add_epi32(s[1], act, s[1], b);
-	s[2] = _mm512_mask_add_epi32(s[2], act, s[2], c);
-	s[3] = _mm512_mask_add_epi32(s[3], act, s[3], d);
-	s[4] = _mm512_mask_add_epi32(s[4], act, s[4], e);
 }
 
 /* Block b of a lane's padded message, bytes as in memory: whole blocks
@@ -143,13 +107,13 @@ static inline X16 void transpose16(const __m512i *v, __m512i *w)
 	}
 }
 
-/* The five state words of each lane from its jobs' ipad or opad state
- * (host-order words, as IMB_SHA1_ONE_BLOCK leaves them); one broadcast
+/* The state words of each lane from its jobs' ipad or opad state
+ * (host-order words, as IMB_SHAx_ONE_BLOCK leaves them); one broadcast
  * when every lane has the same key, as with a burst of one SA. */
-static inline X16 void load_state(__m512i *s, IMB_JOB *const *job, unsigned cnt,
-				  bool outer)
+static inline X16 void load_state(__m512i *s, unsigned words, IMB_JOB *const *job,
+				  unsigned cnt, bool outer)
 {
-	uint32_t st[5][LANES] __attribute__((aligned(64)));
+	uint32_t st[MAX_WORDS][LANES] __attribute__((aligned(64)));
 	const void *h0 = outer ? job[0]->u.HMAC._hashed_auth_key_xor_opad
 			       : job[0]->u.HMAC._hashed_auth_key_xor_ipad;
 	bool same = true;
@@ -158,10 +122,10 @@ static inline X16 void load_state(__m512i *s, IMB_JOB *const *job, unsigned cnt,
 		same &= (outer ? job[m]->u.HMAC._hashed_auth_key_xor_opad
 			       : job[m]->u.HMAC._hashed_auth_key_xor_ipad) == h0;
 	if (same) {
-		uint32_t h[5];
+		uint32_t h[MAX_WORDS];
 
-		memcpy(h, h0, sizeof(h));
-		for (int i = 0; i < 5; i++)
+		memcpy(h, h0, 4 * words);
+		for (unsigned i = 0; i < words; i++)
 			s[i] = _mm512_set1_epi32((int)h[i]);
 		return;
 	}
@@ -170,42 +134,43 @@ static inline X16 void load_state(__m512i *s, IMB_JOB *const *job, unsigned cnt,
 		const uint8_t *h = outer ? job[m]->u.HMAC._hashed_auth_key_xor_opad
 					 : job[m]->u.HMAC._hashed_auth_key_xor_ipad;
 
-		for (int i = 0; i < 5; i++)
+		for (unsigned i = 0; i < words; i++)
 			memcpy(&st[i][m], h + 4 * i, 4);
 	}
-	for (int i = 0; i < 5; i++)
+	for (unsigned i = 0; i < words; i++)
 		s[i] = _mm512_load_si512(st[i]);
 }
 
 /* The MAC, big-endian words (FIPS 180-4 §6.1.2 step 4), truncated to
  * each job's tag length. */
-static inline X16 void store_tags(const __m512i *s, IMB_JOB *const *job,
-				  unsigned cnt)
+static inline X16 void store_tags(const __m512i *s, unsigned words,
+				  IMB_JOB *const *job, unsigned cnt)
 {
-	uint32_t st[5][LANES] __attribute__((aligned(64)));
+	uint32_t st[MAX_WORDS][LANES] __attribute__((aligned(64)));
 
-	for (int i = 0; i < 5; i++)
+	for (unsigned i = 0; i < words; i++)
 		_mm512_store_si512(st[i], s[i]);
 	for (unsigned m = 0; m < cnt; m++) {
 		IMB_JOB *j = job[m];
-		uint32_t d[5];
+		uint32_t d[MAX_WORDS];
 
-		for (int i = 0; i < 5; i++)
+		for (unsigned i = 0; i < words; i++)
 			d[i] = __builtin_bswap32(st[i][m]);
 		memcpy(j->auth_tag_output, d,
-		       j->auth_tag_output_len_in_bytes < 20 ? j->auth_tag_output_len_in_bytes
-							    : 20);
+		       j->auth_tag_output_len_in_bytes < 4 * words
+			       ? j->auth_tag_output_len_in_bytes : 4 * words);
 		j->status = IMB_STATUS_COMPLETED;
 	}
 }
 
 /* Up to sixteen jobs: the inner hash block by block (lanes whose message
  * has ended idle), then the outer hash of RFC 2104 in one block whose
- * words are the inner digest, 0x80, zeros and the length (64 + 20) * 8. */
-static X16 void group(IMB_JOB *const *job, unsigned cnt)
+ * words are the inner digest, 0x80, zeros and the length: the key block
+ * and the digest, (64 + 4 * words) * 8 bits. */
+static X16 void group(const struct hash_x16 *hx, IMB_JOB *const *job, unsigned cnt)
 {
 	struct lane ln[LANES];
-	__m512i s[5], v[LANES], w[16];
+	__m512i s[MAX_WORDS], v[LANES], w[16];
 	uint64_t blocks = 0;
 
 	for (unsigned m = 0; m < LANES; m++) {
@@ -222,7 +187,7 @@ static X16 void group(IMB_JOB *const *job, unsigned cnt)
 			ln[m] = (struct lane){ .p = NULL, .len = 0, .last = ~0ull };
 		}
 	}
-	load_state(s, job, cnt, false);
+	load_state(s, hx->words, job, cnt, false);
 	for (uint64_t b = 0; b < blocks; b++) {
 		__mmask16 act = 0;
 
@@ -232,17 +197,15 @@ static X16 void group(IMB_JOB *const *job, unsigned cnt)
 				act |= (__mmask16)(1u << m);
 		}
 		transpose16(v, w);
-		sha1_x16(s, w, act);
+		hx->compress(s, w, act);
 	}
-	for (int i = 0; i < 5; i++)
-		w[i] = s[i];
-	w[5] = _mm512_set1_epi32((int)0x80000000);
-	for (int i = 6; i < 15; i++)
-		w[i] = _mm512_setzero_si512();
-	w[15] = _mm512_set1_epi32((64 + 20) * 8);
-	load_state(s, job, cnt, true);
-	sha1_x16(s, w, (__mmask16)((1u << cnt) - 1));
-	store_tags(s, job, cnt);
+	for (unsigned i = 0; i < 16; i++)
+		w[i] = i < hx->words ? s[i] : _mm512_setzero_si512();
+	w[hx->words] = _mm512_set1_epi32((int)0x80000000);
+	w[15] = _mm512_set1_epi32((int)(64 + 4 * hx->words) * 8);
+	load_state(s, hx->words, job, cnt, true);
+	hx->compress(s, w, (__mmask16)((1u << cnt) - 1));
+	store_tags(s, hx->words, job, cnt);
 }
 
 /* Jobs of mixed lengths in order of blocks (insertion sort, stable), so
@@ -267,8 +230,12 @@ static void order(IMB_JOB **p, const uint64_t *nb, unsigned k)
 	}
 }
 
-void hmac_sha1x16_jobs(IMB_JOB *jobs, unsigned n)
+void hmac_x16_jobs(IMB_JOB *jobs, unsigned n, IMB_HASH_ALG hash)
 {
+	const struct hash_x16 *hx = hash_of(hash);
+
+	if (hx == NULL)
+		return;
 	while (n > 0) {
 		unsigned k = n < CHUNK ? n : CHUNK;
 		IMB_JOB *p[CHUNK];
@@ -283,7 +250,7 @@ void hmac_sha1x16_jobs(IMB_JOB *jobs, unsigned n)
 		if (mixed)
 			order(p, nb, k);
 		for (unsigned i = 0; i < k; i += LANES)
-			group(p + i, k - i < LANES ? k - i : LANES);
+			group(hx, p + i, k - i < LANES ? k - i : LANES);
 		jobs += k;
 		n -= k;
 	}
