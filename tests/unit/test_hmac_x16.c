@@ -13,7 +13,8 @@
  *   tags, one length or mixed lengths; every tag byte compared, and no
  *   byte around a tag written;
  * - messages that end at the last byte before an inaccessible page (each
- *   length 1 to 200): the masked loads read nothing past a message.
+ *   length 1 to 200): the masked loads read nothing past a message;
+ * - tags of every length from 1 byte to the digest's.
  * Skipped (exit 77) where the CPU lacks AVX512F or AVX512BW.
  */
 #include <stdlib.h>
@@ -241,6 +242,30 @@ static void random_burst(const struct hash *h, struct key *keys, unsigned nkeys,
 		  h->name, bad, n, same ? "one" : "mixed", nkeys);
 }
 
+/* Tags of every length up to the digest's, in one burst (ipsec-mb writes
+ * only the full or the ESP length, so against our full MAC): each the
+ * MAC's first bytes, and not one byte more written. */
+static void tag_lengths(const struct hash *h, const struct key *k)
+{
+	uint8_t msg[100], full[32], t[32][40];
+	IMB_JOB j[33];
+	unsigned bad = 0;
+
+	memset(msg, 0x5a, sizeof(msg));
+	memset(t, 0xa5, sizeof(t));
+	job_init(h, &j[0], k, msg, 0, sizeof(msg), full, h->digest);
+	for (unsigned l = 1; l <= h->digest; l++)
+		job_init(h, &j[l], k, msg, 0, sizeof(msg), t[l - 1] + 4, l);
+	hmac_x16_jobs(j, 1 + h->digest, h->alg);
+	for (unsigned l = 1; l <= h->digest; l++) {
+		bad += memcmp(t[l - 1] + 4, full, l) != 0;
+		for (unsigned i = 0; i < sizeof(t[0]); i++)
+			bad += (i < 4 || i >= 4 + l) && t[l - 1][i] != 0xa5;
+	}
+	CHECK_MSG(bad == 0, "%s: %u wrong bytes over tags of 1 to %u bytes", h->name, bad,
+		  h->digest);
+}
+
 /* Each message ends where the mapping does: a read past it faults. */
 static void guard_page(const struct hash *h, const struct key *k)
 {
@@ -300,6 +325,7 @@ int main(void)
 		for (int r = 0; r < 200; r++)
 			random_burst(h, keys, r % 2 ? 5 : 1, buf);
 		guard_page(h, &keys[0]);
+		tag_lengths(h, &keys[1]);
 	}
 	free(buf);
 	free_mb_mgr(mb);
