@@ -2,11 +2,12 @@
 # Runs the whole test suite (unit, integration against scapy, interop
 # against strongSwan) on a fresh Debian 12 machine:
 #   sudo tools/test.sh [meson test arguments, e.g. --suite unit]
-# First the unit and integration suites run once more on a second build with
-# AddressSanitizer (leaks included) and UndefinedBehaviorSanitizer, which
-# stop at the first error: bad packets, IKE messages and configuration files
-# must never crash the gateway, leak or reach undefined behaviour, and the
-# fuzz corpora and bad-input tests only show that when something watches.
+# First the unit, integration and interop suites run once more on a second
+# build with AddressSanitizer (leaks included) and UndefinedBehaviorSanitizer,
+# which stop at the first error: bad packets, IKE messages and configuration
+# files must never crash the gateway, leak or reach undefined behaviour, and
+# the fuzz corpora, bad-input tests and a real peer's exchanges (rekeying,
+# deletes, dead peer detection) only show that when something watches.
 # Environment: BUILD_DIR (default build), SAN_BUILD_DIR (default
 # BUILD_DIR-san), SANITIZE=0 to skip that pass.
 set -euo pipefail
@@ -27,8 +28,9 @@ if [ "${SANITIZE:-1}" != 0 ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	LSAN_OPTIONS=suppressions=$top/tests/fuzz/lsan.supp \
 	UBSAN_OPTIONS=print_stacktrace=1 \
-		meson test -C "$san" --print-errorlogs --suite unit --suite integration
-	echo "sanitizers: the unit and integration suites passed under ASan and UBSan"
+		meson test -C "$san" --print-errorlogs --suite unit --suite integration \
+			--suite interop
+	echo "sanitizers: the unit, integration and interop suites passed under ASan and UBSan"
 	echo
 fi
 exec meson test -C "$build" --print-errorlogs "$@"

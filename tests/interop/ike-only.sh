@@ -77,6 +77,10 @@ host_stop() {
     kill -KILL "$HOSTPID" 2>/dev/null
     wait "$HOSTPID" 2>/dev/null
     HOSTPID=
+    # built with ASan/UBSan (tools/test.sh's first pass): any report fails
+    grep -qE "ERROR: [A-Za-z]+Sanitizer|runtime error:" "$HOSTERR" 2>/dev/null &&
+        bad "sanitizer report from ike_udp_host: $(grep -m1 -E 'Sanitizer|runtime error:' "$HOSTERR")"
+    return 0
 }
 
 teardown() {
@@ -151,10 +155,10 @@ EOF
 # host_start NAME CONF [ARGS...]: our side, stdin a fifo on fd 3
 host_start() {
     local name=$1 conf=$2; shift 2
-    HOSTOUT=$WORK/$name.host.out
+    HOSTOUT=$WORK/$name.host.out HOSTERR=$WORK/$name.host.err
     rm -f "$WORK/host.in"; mkfifo "$WORK/host.in"
     ip netns exec $R "$HOST" -a 10.99.0.2 -f "$conf" "$@" <"$WORK/host.in" \
-        >"$HOSTOUT" 2>"$WORK/$name.host.err" &
+        >"$HOSTOUT" 2>"$HOSTERR" &
     HOSTPID=$!
     exec 3>"$WORK/host.in"
     sleep 0.3
