@@ -170,6 +170,7 @@ struct ike_sa {
 	struct ike_id peer_id;
 	uint64_t created_ms, established_ms, last_rx_ms, rekey_ms, reauth_ms;
 	uint64_t rekeyed_ms;
+	uint64_t alive_ms;	/* last sign of life known (ike_timer.c probe_due) */
 };
 
 struct ike {

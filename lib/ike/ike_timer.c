@@ -81,6 +81,23 @@ static uint64_t last_alive(struct ike_sa *sa)
 	return t;
 }
 
+/*
+ * Is a liveness check due (RFC 7296 §2.4: only when nothing has been
+ * heard from the peer for a while)? The children's counters are read
+ * only when the last sign of life known is a DPD delay old: with traffic
+ * flowing that is once a delay, where reading them every tick summed
+ * every worker's counters of every child each time.
+ */
+static bool probe_due(struct ike_sa *sa, uint64_t now, uint64_t delay_ms)
+{
+	if (sa->alive_ms < sa->last_rx_ms)
+		sa->alive_ms = sa->last_rx_ms;
+	if (now - sa->alive_ms < delay_ms)
+		return false;
+	sa->alive_ms = last_alive(sa);
+	return now - sa->alive_ms >= delay_ms;
+}
+
 static void child_timers(struct ike_sa *sa, uint64_t now)
 {
 	for (struct ike_child *c = sa->children; c; c = c->next) {
@@ -120,7 +137,7 @@ static void established(struct ike_sa *sa, uint64_t now)
 		return;
 	}
 	if (dpd && sa->req.kind == IKE_REQ_NONE && sa->n_jobs == 0 &&
-	    now - last_alive(sa) >= dpd * 1000ull)
+	    probe_due(sa, now, dpd * 1000ull))
 		ike_sa_job(sa, IKE_JOB_DPD, NULL, 0);
 	if (sa->rekey_ms && now >= sa->rekey_ms) {
 		sa->rekey_ms = 0;

@@ -32,6 +32,9 @@ static unsigned nq;
 static uint64_t now_ms = 1000000;
 static int drop_next;	/* drop this many datagrams */
 static struct dgram last_a; /* the last datagram host a sent */
+static unsigned sent_a;	    /* datagrams host a sent */
+static unsigned stats_calls; /* child_stats calls (the data plane's counters) */
+static uint64_t esp_in_ms;   /* what child_stats reports as the last ESP in */
 
 struct host {
 	const char *name;
@@ -53,8 +56,10 @@ static int h_send(void *h, const struct ip_addr *src, uint16_t sport,
 	if (len > sizeof(q[0].buf))
 		return -1;
 	memcpy(d.buf, buf, len);
-	if (h == &ha)
+	if (h == &ha) {
 		last_a = d;
+		sent_a++;
+	}
 	if (drop_next > 0) {
 		drop_next--;
 		return (int)len;
@@ -95,6 +100,8 @@ static int h_stats(void *h, uint64_t id, struct ike_child_stats *st)
 	(void)h;
 	(void)id;
 	memset(st, 0, sizeof(*st));
+	st->last_in_ms = esp_in_ms;
+	stats_calls++;
 	return 0;
 }
 
@@ -153,6 +160,17 @@ static const char *conf_b =
 	"    esp_proposals = \"%s\"; rekey_time = 0; replay_window = 128; }; }; }; };\n"
 	"secrets = { ike-gw = { id-1 = \"left\"; id-2 = \"right\"; secret = \"interop-test-psk-0123456789\"; }; };\n";
 
+/* conf_a with liveness checks every 5 s (test_dpd) */
+static const char *conf_a_dpd =
+	"connections = { gw = { local_addrs = \"10.0.0.1\"; remote_addrs = \"10.0.0.2\";\n"
+	"  proposals = \"%s\"; dpd_delay = 5; rekey_time = 0;\n"
+	"  local = { auth = \"psk\"; id = \"left\"; };\n"
+	"  remote = { auth = \"psk\"; id = \"right\"; };\n"
+	"  children = { net = { local_ts = \"192.168.10.0/24\"; remote_ts = \"192.168.20.0/24\";\n"
+	"    esp_proposals = \"%s\"; rekey_time = 3600; }; }; }; };\n"
+	"secrets = { ike-gw = { id-1 = \"left\"; id-2 = \"right\"; secret = \"interop-test-psk-0123456789\"; }; };\n";
+static const char *conf_a_now;	/* conf_a unless a test says otherwise */
+
 static int load(struct host *h, const char *fmt, const char *ikep,
 		const char *espp)
 {
@@ -180,6 +198,7 @@ static void setup(const char *ike_a, const char *esp_a, const char *ike_b,
 {
 	nq = 0;
 	drop_next = 0;
+	esp_in_ms = 0;
 	ha.n = hb.n = 0;
 	ha.installs = hb.installs = ha.removes = hb.removes = 0;
 	ip_addr_parse("10.0.0.1", &ha.addr);
@@ -187,7 +206,7 @@ static void setup(const char *ike_a, const char *esp_a, const char *ike_b,
 	ha.ike = ike_new(&ops, &ha);
 	hb.ike = ike_new(&ops, &hb);
 	CHECK(ha.ike && hb.ike);
-	CHECK(load(&ha, conf_a, ike_a, esp_a) == 0);
+	CHECK(load(&ha, conf_a_now ? conf_a_now : conf_a, ike_a, esp_a) == 0);
 	CHECK(load(&hb, conf_b, ike_b, esp_b) == 0);
 }
 
@@ -273,6 +292,54 @@ static void test_psk_gcm(void)
 	if (ha.n == 1 && hb.n == 1)
 		CHECK(crossed(&ha.c[0], &hb.c[0]));
 
+	teardown();
+}
+
+/*
+ * Dead peer detection (RFC 7296 §2.4) on a, every 5 s:
+ * - with ESP arriving all the time (the children's counters say so) no
+ *   check is sent, and the counters are read about once a delay, not
+ *   every tick;
+ * - with nothing arriving but a peer that answers, a check goes out
+ *   about every 5 s and the SA stays;
+ * - with the peer gone, a gives up within twice the delay (at least 10 s)
+ *   and removes the child.
+ */
+static void test_dpd(void)
+{
+	unsigned sent0;
+
+	conf_a_now = conf_a_dpd;
+	setup("aes128gcm16-prfsha256-ecp256", "aes128gcm16",
+	      "aes128gcm16-prfsha256-ecp256", "aes128gcm16");
+	conf_a_now = NULL;
+	CHECK(ike_initiate(ha.ike, "gw", "net") == 0);
+	pump();
+	CHECK(ha.n == 1 && hb.n == 1);
+
+	sent0 = sent_a;
+	stats_calls = 0;
+	for (int i = 0; i < 60; i++) {	/* 30 s, ticks of 500 ms */
+		now_ms += 500;
+		esp_in_ms = now_ms;
+		ike_tick(ha.ike);
+		ike_tick(hb.ike);
+		pump();
+	}
+	CHECK_MSG(sent_a == sent0, "%u liveness checks despite ESP arriving", sent_a - sent0);
+	CHECK_MSG(stats_calls >= 5 && stats_calls <= 7,
+		  "counters read %u times in 30 s (a delay of 5 s: about 6)", stats_calls);
+
+	sent0 = sent_a;
+	advance(30000);			/* silence; b answers */
+	CHECK_MSG(sent_a - sent0 >= 4 && sent_a - sent0 <= 7,
+		  "%u liveness checks in 30 s of silence (about 6)", sent_a - sent0);
+	CHECK(ha.n == 1);
+
+	drop_next = 1 << 30;		/* b is gone */
+	advance(25000);
+	CHECK_MSG(ha.n == 0, "a still has its child 25 s after the peer went");
+	drop_next = 0;
 	teardown();
 }
 
@@ -515,6 +582,7 @@ int main(void)
 	test_config_errors();
 	test_ike_rekey();
 	test_psk_gcm();
+	test_dpd();
 	test_rekey_pfs_delete();
 	test_lost_response();
 	test_invalid_ke();
