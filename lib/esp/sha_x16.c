@@ -12,20 +12,21 @@
 #define SHA1_SCHED(t)                                                          \
 	(w[(t) & 15] = _mm512_rol_epi32(                                       \
 		 _mm512_xor_si512(_mm512_ternarylogic_epi32(                   \
-					  w[((t) - 3) & 15], w[((t) - 8) & 15], \
-					  w[((t) - 14) & 15], 0x96),           \
-				  w[(t) & 15]),                                \
+					  w[(t) & 15], w[((t) - 14) & 15],     \
+					  w[((t) - 8) & 15], 0x96),            \
+				  w[((t) - 3) & 15]),                          \
 		 1))
 #define SHA1_ROUND(t, imm, k)                                                  \
 	do {                                                                   \
 		__m512i wt_ = (t) < 16 ? w[(t) & 15] : SHA1_SCHED(t);          \
 		__m512i x_ = _mm512_add_epi32(_mm512_add_epi32(e, k), wt_);    \
+		__m512i b30_ = _mm512_rol_epi32(b, 30);                        \
 									       \
 		x_ = _mm512_add_epi32(x_, _mm512_ternarylogic_epi32(b, c, d, imm)); \
 		x_ = _mm512_add_epi32(x_, _mm512_rol_epi32(a, 5));             \
 		e = d;                                                         \
 		d = c;                                                         \
-		c = _mm512_rol_epi32(b, 30);                                   \
+		c = b30_;                                                      \
 		b = a;                                                         \
 		a = x_;                                                        \
 	} while (0)
