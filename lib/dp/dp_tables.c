@@ -30,7 +30,6 @@ static struct {
 	 * its run counters for the id (dp_sa_stats) are the old SA's, and a
 	 * new SA there would report them as its own. */
 	uint8_t *held;
-	uint32_t n_held;
 	uint32_t cap, next_free;
 	uint64_t sent[DP_MAX_WORKERS];
 	struct deferred *df;
@@ -104,8 +103,11 @@ static void defer_free(struct dp *dp, int kind, void *ptr)
 		d->need[i] = T.sent[i];
 }
 
-static int alloc_id(uint32_t *id)
+/* A free id into *id; when there is none, how many of the ids are held
+ * by deleted SAs awaiting release into *held, for the error. */
+static int alloc_id(uint32_t *id, uint32_t *held)
 {
+	*held = 0;
 	for (uint32_t n = 0; n < T.cap; n++) {
 		uint32_t i = (T.next_free + n) % T.cap;
 
@@ -114,6 +116,7 @@ static int alloc_id(uint32_t *id)
 			T.next_free = (i + 1) % T.cap;
 			return 0;
 		}
+		*held += T.held[i];
 	}
 	return -ENOSPC;
 }
@@ -150,10 +153,11 @@ int dp_sa_add(struct dp *dp, const struct sa_params *p, uint32_t *id,
 {
 	struct dp_msg msg = { .op = MSG_SA_ADD };
 	struct sa *sa;
+	uint32_t held;
 
-	if (alloc_id(id) < 0) {
+	if (alloc_id(id, &held) < 0) {
 		snprintf(err, errlen, "SA table full (%u, of which %u deleted "
-			 "and not yet released by the workers)", T.cap, T.n_held);
+			 "and not yet released by the workers)", T.cap, held);
 		return -ENOSPC;
 	}
 	sa = sa_create(p, *id, dp->n_workers, dp->ctl_mb, SOCKET_ID_ANY, err, errlen);
@@ -183,7 +187,6 @@ int dp_sa_del(struct dp *dp, uint32_t id)
 	msg.ptr = sa;
 	send_all(dp, &msg);
 	T.held[id] = 1;	/* until release(); for good if defer_free() cannot track it */
-	T.n_held++;
 	defer_free(dp, DF_SA, sa);
 	return 0;
 }
@@ -243,7 +246,6 @@ static void release(struct deferred *d)
 		struct sa *sa = d->ptr;
 
 		T.held[sa->id] = 0;
-		T.n_held--;
 		sa_free(sa);
 	} else
 		spd_free(d->ptr);
