@@ -20,8 +20,8 @@
  * longest payload is `longest` bytes: the SSE one where it measured the
  * faster for that length (worker.mb_narrow, xform_tune.h); for HMAC-SHA-1
  * and -256 then NULL, esprit's 16-lane code (hmac_x16.h), where that
- * measured the faster; else mb_etm. The ICV covers ESP header, IV, payload and the
- * ESN high half. */
+ * measured the faster; else mb_etm. The ICV covers ESP header, IV,
+ * payload and the ESN high half. */
 static inline IMB_MGR *wk_etm_hash_mgr(struct worker *w, const struct xform *xf,
 				       uint32_t longest)
 {

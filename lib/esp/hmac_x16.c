@@ -72,8 +72,8 @@ static inline X16 __m512i lane_block(const struct lane *l, uint64_t b)
 
 /*
  * Rows v[m] (lane m's 64 bytes) to columns w[t] (word t of every lane),
- * each word byte-swapped (SHA-1 reads big-endian words). Four steps of
- * sixteen shuffles: 32-bit and 64-bit interleaves within 128-bit lanes
+ * each word byte-swapped (SHA-1 and SHA-256 read big-endian words, FIPS
+ * 180-4 §3.1). Four steps of sixteen shuffles: 32-bit and 64-bit interleaves within 128-bit lanes
  * leave u[4i + k] holding, in 128-bit lane q, word 4q + k of rows
  * 4i..4i+3; two 128-bit shuffles then gather w[4q + k] from lane q of
  * u[k], u[4 + k], u[8 + k], u[12 + k].
@@ -107,6 +107,13 @@ static inline X16 void transpose16(const __m512i *v, __m512i *w)
 	}
 }
 
+/* A job's starting state of the inner or the outer hash. */
+static inline const uint8_t *key_state(const IMB_JOB *j, bool outer)
+{
+	return outer ? j->u.HMAC._hashed_auth_key_xor_opad
+		     : j->u.HMAC._hashed_auth_key_xor_ipad;
+}
+
 /* The state words of each lane from its jobs' ipad or opad state
  * (host-order words, as IMB_SHAx_ONE_BLOCK leaves them); one broadcast
  * when every lane has the same key, as with a burst of one SA. */
@@ -114,13 +121,11 @@ static inline X16 void load_state(__m512i *s, unsigned words, IMB_JOB *const *jo
 				  unsigned cnt, bool outer)
 {
 	uint32_t st[MAX_WORDS][LANES] __attribute__((aligned(64)));
-	const void *h0 = outer ? job[0]->u.HMAC._hashed_auth_key_xor_opad
-			       : job[0]->u.HMAC._hashed_auth_key_xor_ipad;
+	const uint8_t *h0 = key_state(job[0], outer);
 	bool same = true;
 
 	for (unsigned m = 1; m < cnt; m++)
-		same &= (outer ? job[m]->u.HMAC._hashed_auth_key_xor_opad
-			       : job[m]->u.HMAC._hashed_auth_key_xor_ipad) == h0;
+		same &= key_state(job[m], outer) == h0;
 	if (same) {
 		uint32_t h[MAX_WORDS];
 
@@ -131,8 +136,7 @@ static inline X16 void load_state(__m512i *s, unsigned words, IMB_JOB *const *jo
 	}
 	memset(st, 0, sizeof(st));
 	for (unsigned m = 0; m < cnt; m++) {
-		const uint8_t *h = outer ? job[m]->u.HMAC._hashed_auth_key_xor_opad
-					 : job[m]->u.HMAC._hashed_auth_key_xor_ipad;
+		const uint8_t *h = key_state(job[m], outer);
 
 		for (unsigned i = 0; i < words; i++)
 			memcpy(&st[i][m], h + 4 * i, 4);

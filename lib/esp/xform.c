@@ -438,7 +438,8 @@ static IMB_KEY_SIZE_BYTES key_size(const struct xform *x)
 
 /* The _NOCHECK variants: every field was set by xform_job_*() from an SA
  * that xform_init() validated, and lengths were checked by the ESP layer
- * (whole cipher blocks). */
+ * (whole cipher blocks). The ICVs on mb, or for NULL on the 16-lane code
+ * (xform.h, xform_etm_seal). */
 static void hash_burst(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
 		       unsigned n)
 {
