@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 #include <rte_pause.h>
 
@@ -122,6 +123,38 @@ static int alloc_id(uint32_t *id, uint32_t *held)
 }
 
 /*
+ * alloc_id(), but a table full only because deleted SAs' ids are not yet
+ * released is not reported full at once: the workers apply a delete within
+ * one of their iterations (microseconds), and until the control loop's
+ * next dp_reclaim() the id is held for nothing. Deleting a child SA and
+ * installing its successor in one step (an IKE exchange, a reload) would
+ * otherwise fail at a full table. Reclaims and retries for up to
+ * HELD_WAIT_US, then gives up: a worker that does not apply its messages
+ * (stalled, or this very thread) must not stall the control plane.
+ */
+#define HELD_WAIT_US 5000u
+#define HELD_RETRY_US 20u
+
+static int alloc_id_reclaim(struct dp *dp, uint32_t *id, uint32_t *held)
+{
+	uint64_t end = 0;
+
+	while (alloc_id(id, held) < 0) {
+		if (*held == 0)
+			return -ENOSPC;
+		if (end == 0)
+			end = rte_get_timer_cycles() +
+			      rte_get_timer_hz() * HELD_WAIT_US / 1000000;
+		else if (rte_get_timer_cycles() > end)
+			return -ENOSPC;
+		else
+			rte_delay_us_block(HELD_RETRY_US);
+		dp_reclaim(dp);
+	}
+	return 0;
+}
+
+/*
  * Outbound tunnel mode: every packet of the SA goes to its peer, so the
  * route, the egress port's MTU, the largest inner packet that fits it and
  * the next hop's neighbour slot are found here once instead of per run
@@ -155,7 +188,7 @@ int dp_sa_add(struct dp *dp, const struct sa_params *p, uint32_t *id,
 	struct sa *sa;
 	uint32_t held;
 
-	if (alloc_id(id, &held) < 0) {
+	if (alloc_id_reclaim(dp, id, &held) < 0) {
 		snprintf(err, errlen, "SA table full (%u, of which %u deleted "
 			 "and not yet released by the workers)", T.cap, held);
 		return -ENOSPC;

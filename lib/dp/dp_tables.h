@@ -8,10 +8,13 @@
  * Contract (control lcore only, except where noted):
  *  - dp_sa_add() creates the runtime SA and sends MSG_SA_ADD to every
  *    worker; the SA is live in a worker once that worker applied it.
+ *    When every id is taken and some only by deleted SAs not yet
+ *    reclaimed, it reclaims (dp_reclaim) and retries for up to 5 ms
+ *    before it reports the table full.
  *  - dp_sa_del() unpublishes (MSG_SA_DEL) and frees the SA only after every
  *    worker acknowledged the message and then passed an RCU quiescent state;
  *    dp_spd_replace() does the same for the SPD it replaces. dp_reclaim(),
- *    called from the control loop, never blocks.
+ *    called from the control loop (and by dp_sa_add), never blocks.
  *  - The registry is also read by the telemetry thread: readers and the
  *    control plane's changes to it take dp_tables_lock(); workers never do.
  */

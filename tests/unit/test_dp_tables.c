@@ -5,6 +5,9 @@
  * Until a worker applies it, its run counters for the id (dp_sa_stats) are
  * the old SA's, and a new SA at that id would report them as its own.
  *
+ * A table full only of such ids is full for no longer than the workers
+ * take to apply the deletes: an add reclaims them itself.
+ *
  * One worker that never runs: the test plays it, by applying the messages
  * its ring holds the way dp_worker_apply_msg() would for the counters (it
  * zeroes them on delete and on add) and by acknowledging them; no reader
@@ -112,6 +115,23 @@ int main(void)
 		dp_sa_stats(dp, dp_sa_get(dp, 1), &st);
 		CHECK(st.run.packets == 0 && st.run.bytes == 0);
 	}
+
+	/* Full again; SA 2 deleted, and the worker has applied the delete,
+	 * but no control loop has reclaimed it yet (a child SA replaced in
+	 * one step): the add reclaims the id itself instead of failing. */
+	worker_applies(w);
+	CHECK(dp_sa_del(dp, 2) == 0);
+	worker_applies(w);
+	CHECK(dp_reclaim_pending(dp) == 1);
+	CHECK_MSG(add(dp, 0x300, &id, err, sizeof(err)) == 0, "%s", err);
+	CHECK(id == 2);
+	CHECK(dp_reclaim_pending(dp) == 0);
+	CHECK(dp_sa_get(dp, 2) != NULL && dp_sa_get(dp, 2)->p.spi == 0x300);
+
+	/* Full with nothing held: full at once. */
+	worker_applies(w);
+	CHECK(add(dp, 0x400, &id, err, sizeof(err)) == -ENOSPC);
+	CHECK_MSG(strstr(err, "0 deleted") != NULL, "%s", err);
 	dp_tables_free(dp);
 	rte_ring_free(w->msg);
 	free(dp->qsv);
