@@ -47,4 +47,17 @@
 bool hmac_x16_usable(IMB_HASH_ALG hash);
 void hmac_x16_jobs(IMB_JOB *jobs, unsigned n, IMB_HASH_ALG hash);
 
+/* A hash burst on mb (the _NOCHECK variant: the caller has set every
+ * field), or on the 16-lane code when mb is NULL: the one place where a
+ * NULL manager means this code, for the data path (xform.c) and the
+ * tuner that chooses it (xform_tune.c). */
+static inline void hmac_x16_or_mb(IMB_MGR *mb, IMB_JOB *jobs, unsigned n,
+				  IMB_HASH_ALG hash)
+{
+	if (mb == NULL)
+		hmac_x16_jobs(jobs, n, hash);
+	else
+		IMB_SUBMIT_HASH_BURST_NOCHECK(mb, jobs, n, hash);
+}
+
 #endif

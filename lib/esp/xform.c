@@ -439,28 +439,20 @@ static IMB_KEY_SIZE_BYTES key_size(const struct xform *x)
 /* The _NOCHECK variants: every field was set by xform_job_*() from an SA
  * that xform_init() validated, and lengths were checked by the ESP layer
  * (whole cipher blocks). The ICVs on mb, or for NULL on the 16-lane code
- * (xform.h, xform_etm_seal). */
-static void hash_burst(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
-		       unsigned n)
-{
-	if (mb == NULL)
-		hmac_x16_jobs(jobs, n, x->hash);
-	else
-		IMB_SUBMIT_HASH_BURST_NOCHECK(mb, jobs, n, x->hash);
-}
+ * (xform.h, xform_etm_seal; hmac_x16_or_mb). */
 
 void xform_etm_seal(const struct xform *x, IMB_MGR *mb, IMB_MGR *cipher_mb,
 		    IMB_JOB *jobs, unsigned n)
 {
 	IMB_SUBMIT_CIPHER_BURST_NOCHECK(cipher_mb, jobs, n, x->cipher, IMB_DIR_ENCRYPT,
 					key_size(x));
-	hash_burst(x, mb, jobs, n);
+	hmac_x16_or_mb(mb, jobs, n, x->hash);
 }
 
 void xform_etm_verify(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,
 		      unsigned n)
 {
-	hash_burst(x, mb, jobs, n);
+	hmac_x16_or_mb(mb, jobs, n, x->hash);
 }
 
 void xform_etm_open(const struct xform *x, IMB_MGR *mb, IMB_JOB *jobs,

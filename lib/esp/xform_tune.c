@@ -67,13 +67,11 @@ static uint64_t tune_once(struct tune_ctx *t, IMB_MGR *mb)
 {
 	uint64_t t0 = rte_rdtsc_precise();
 
-	if (mb == NULL)
-		hmac_x16_jobs(t->jobs, t->burst, t->hash);
-	else if (t->hash == IMB_AUTH_NULL)
+	if (t->hash == IMB_AUTH_NULL)
 		IMB_SUBMIT_CIPHER_BURST_NOCHECK(mb, t->jobs, t->burst, IMB_CIPHER_CBC,
 						IMB_DIR_ENCRYPT, IMB_KEY_128_BYTES);
 	else
-		IMB_SUBMIT_HASH_BURST_NOCHECK(mb, t->jobs, t->burst, t->hash);
+		hmac_x16_or_mb(mb, t->jobs, t->burst, t->hash);
 	return rte_rdtsc_precise() - t0;
 }
 
