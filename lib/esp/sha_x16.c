@@ -4,6 +4,15 @@
 
 #include <stdint.h>
 
+/* The compression's last step (FIPS 180-4 §6.1.2 and §6.2.2 step 4): the
+ * working variables added into the state, in the active lanes only. */
+static inline SHA_X16_TARGET void add_state(__m512i *s, const __m512i *v,
+					    unsigned n, __mmask16 act)
+{
+	for (unsigned i = 0; i < n; i++)
+		s[i] = _mm512_mask_add_epi32(s[i], act, s[i], v[i]);
+}
+
 /*
  * SHA-1, FIPS 180-4 §6.1.2. f_t of §4.1.1 is one ternary-logic
  * instruction: Ch 0xca, Parity 0x96, Maj 0xe8. The schedule (§6.1.2 step
@@ -50,11 +59,7 @@ SHA_X16_TARGET __attribute__((noinline)) void sha1_x16(__m512i *s, __m512i *w,
 #pragma GCC unroll 20
 	for (int t = 60; t < 80; t++)
 		SHA1_ROUND(t, 0x96, k3);
-	s[0] = _mm512_mask_add_epi32(s[0], act, s[0], a);
-	s[1] = _mm512_mask_add_epi32(s[1], act, s[1], b);
-	s[2] = _mm512_mask_add_epi32(s[2], act, s[2], c);
-	s[3] = _mm512_mask_add_epi32(s[3], act, s[3], d);
-	s[4] = _mm512_mask_add_epi32(s[4], act, s[4], e);
+	add_state(s, (const __m512i[]){ a, b, c, d, e }, 5, act);
 }
 
 /* SHA-256's constants K (FIPS 180-4 §4.2.2): the first 32 bits of the
@@ -118,12 +123,5 @@ SHA_X16_TARGET __attribute__((noinline)) void sha256_x16(__m512i *s, __m512i *w,
 #pragma GCC unroll 64
 	for (int t = 0; t < 64; t++)
 		SHA256_ROUND(t);
-	s[0] = _mm512_mask_add_epi32(s[0], act, s[0], a);
-	s[1] = _mm512_mask_add_epi32(s[1], act, s[1], b);
-	s[2] = _mm512_mask_add_epi32(s[2], act, s[2], c);
-	s[3] = _mm512_mask_add_epi32(s[3], act, s[3], d);
-	s[4] = _mm512_mask_add_epi32(s[4], act, s[4], e);
-	s[5] = _mm512_mask_add_epi32(s[5], act, s[5], f);
-	s[6] = _mm512_mask_add_epi32(s[6], act, s[6], g);
-	s[7] = _mm512_mask_add_epi32(s[7], act, s[7], h);
+	add_state(s, (const __m512i[]){ a, b, c, d, e, f, g, h }, 8, act);
 }
