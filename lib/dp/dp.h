@@ -179,9 +179,6 @@ struct worker {
 	 * installed at that id (from when this worker installed it), but
 	 * for SAs that count in sa->solo (sa.h). Read by dp_sa_stats(). */
 	struct sa_count *run_cnt;
-	/* AES-GCM keys with their GHASH powers rebuilt on this core, for
-	 * long payloads of SAs whose keys are not cached (gcm_kc.h) */
-	struct gcm_kc *gkc;
 	struct sad *sad;	  /* inbound SPI -> SA */
 	struct worker_ctr ctr;
 	struct txbuf tx[DP_MAX_PORTS];

@@ -187,7 +187,7 @@ static bool ib_start(struct worker *w, struct esp_item *it)
 	rte_prefetch0(it->esp + 8 + sa->xf.iv_len + it->pay_len);
 	switch (sa->xf.path) {
 	case XF_PATH_GCM:
-		xform_gcm_open(&sa->xf, w->mb, w->gkc, it->esp, it->pay_len,
+		xform_gcm_open(&sa->xf, w->mb, it->esp, it->pay_len,
 			       (uint32_t)(it->seq >> 32), &it->scratch);
 		it->verdict = icv_verdict(it);
 		return true;

@@ -463,7 +463,7 @@ ob_seal_step(struct worker *w, struct esp_item *x, struct esp_item *end,
 			continue;
 		if (x->sa->xf.path != XF_PATH_GCM)
 			return true;	/* the run's others are not either */
-		xform_gcm_seal(&x->sa->xf, w->mb, w->gkc, x->esp, x->pay_len,
+		xform_gcm_seal(&x->sa->xf, w->mb, x->esp, x->pay_len,
 			       (uint32_t)(x->seq >> 32), &x->scratch);
 		x->verdict = 0;
 		(*sent)++;

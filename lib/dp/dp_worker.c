@@ -46,8 +46,6 @@ void dp_worker_apply_msg(struct worker *w, const struct dp_msg *msg)
 		}
 		if (sa->dir == SA_DIR_IN)
 			sad_del(w->sad, sa->spi_be, sa);
-		if (sa->xf.ghash & XF_GHASH_KC)	/* AES-GCM only */
-			gcm_kc_forget(w->gkc, &sa->xf.k->gcm, sa->xf.key_bytes);
 		break;
 	case MSG_SPD_SET:
 		w->spd = msg->ptr;
@@ -219,8 +217,6 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 					 RTE_CACHE_LINE_SIZE, w->socket);
 	w->run_cnt = rte_zmalloc_socket("run_cnt", dp->sa_cap * sizeof(*w->run_cnt),
 					RTE_CACHE_LINE_SIZE, w->socket);
-	w->gkc = rte_zmalloc_socket("gcm_kc", sizeof(*w->gkc), RTE_CACHE_LINE_SIZE,
-				    w->socket);
 	snprintf(name, sizeof(name), "wmsg%u", w->id);
 	w->msg = rte_ring_create_elem(name, sizeof(struct dp_msg), 4096, w->socket,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -229,7 +225,7 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 	w->mb_etm = imb_inst_mgr(w->imb, false, w->socket);
 	w->mb_narrow = dp_narrow_used(dp) ? imb_inst_mgr(w->imb, true, w->socket)
 					  : NULL;
-	if (!w->sad || !w->sa_by_id || !w->run_cnt || !w->gkc || !w->msg || !w->mb ||
+	if (!w->sad || !w->sa_by_id || !w->run_cnt || !w->msg || !w->mb ||
 	    !w->mb_etm ||
 	    (dp_narrow_used(dp) && !w->mb_narrow) ||
 	    wk_reasm_init(w) < 0) {
@@ -299,9 +295,6 @@ void dp_workers_free(struct dp *dp)
 		sad_free(w->sad);
 		rte_free(w->sa_by_id);
 		rte_free(w->run_cnt);
-		if (w->gkc != NULL)
-			gcm_kc_wipe(w->gkc);
-		rte_free(w->gkc);
 		rte_ring_free(w->msg);
 		wk_reasm_free(w);
 		imb_inst_mgr_free(w->mb);

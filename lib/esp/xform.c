@@ -9,6 +9,7 @@
 
 #include <rte_byteorder.h>
 
+#include "esp/gcm16.h"
 #include "esp/hmac_x16.h"
 #include "util/hex.h"
 
@@ -86,8 +87,9 @@ static int cipher_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 		else
 			IMB_AES256_GCM_PRE(mb, key, &x->k->gcm);
 		x->ghash = ghash_layout(&x->k->gcm);
-		if (gcm_kc_usable(x->ghash & XF_GHASH_POWERS))
-			x->ghash |= XF_GHASH_KC;
+		if ((x->ghash & XF_GHASH_POWERS) == 48 && gcm16_usable())
+			x->ghash |= XF_GHASH_G16;
+
 		x->h1 = (uint16_t)(16 * (14 + (x->ghash & XF_GHASH_POWERS)));
 		return 0;
 	case ALG_CIPHER_CHACHA20_POLY1305:
@@ -384,27 +386,19 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 	return esp + 8 + x->iv_len + pay_len;
 }
 
-/* The key data a payload of pay_len is sealed or opened with: the
- * worker's copy where gcm_kc serves it (xform_gcm_kc_use), else the SA's. */
-static const struct gcm_key_data *gcm_keys(const struct xform *x,
-					   struct gcm_kc *kc, uint32_t pay_len)
-{
-	if (kc != NULL && xform_gcm_kc_use(x, pay_len))
-		return gcm_kc_keys(kc, &x->k->gcm, x->key_bytes);
-	return &x->k->gcm;
-}
-
-void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
-		    uint8_t *esp, uint32_t pay_len, uint32_t seq_hi,
-		    struct xform_scratch *s)
+void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
+		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s)
 {
 	struct gcm_context_data ctx;
 	uint8_t *pt = esp + 8 + x->iv_len;
 	const uint8_t *aad = aead_aad(x, esp, seq_hi, s);
-	const struct gcm_key_data *kd = gcm_keys(x, kc, pay_len);
+	const struct gcm_key_data *kd = &x->k->gcm;
 
 	nonce12(x, esp, s);
-	if (x->key_bytes == 16)
+	if (x->ghash & XF_GHASH_G16)
+		gcm16_seal(kd, x->key_bytes, s->iv, aad, x->esn ? 12 : 8,
+			   pt, pt, pay_len, pt + pay_len, x->icv_len);
+	else if (x->key_bytes == 16)
 		IMB_AES128_GCM_ENC(mb, kd, &ctx, pt, pt, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, pt + pay_len, x->icv_len);
 	else
@@ -412,17 +406,19 @@ void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
 				   x->esn ? 12 : 8, pt + pay_len, x->icv_len);
 }
 
-void xform_gcm_open(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
-		    uint8_t *esp, uint32_t pay_len, uint32_t seq_hi,
-		    struct xform_scratch *s)
+void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
+		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s)
 {
 	struct gcm_context_data ctx;
 	uint8_t *ct = esp + 8 + x->iv_len;
 	const uint8_t *aad = aead_aad(x, esp, seq_hi, s);
-	const struct gcm_key_data *kd = gcm_keys(x, kc, pay_len);
+	const struct gcm_key_data *kd = &x->k->gcm;
 
 	nonce12(x, esp, s);
-	if (x->key_bytes == 16)
+	if (x->ghash & XF_GHASH_G16)
+		gcm16_open(kd, x->key_bytes, s->iv, aad, x->esn ? 12 : 8,
+			   ct, ct, pay_len, s->icv, x->icv_len);
+	else if (x->key_bytes == 16)
 		IMB_AES128_GCM_DEC(mb, kd, &ctx, ct, ct, pay_len, s->iv, aad,
 				   x->esn ? 12 : 8, s->icv, x->icv_len);
 	else

@@ -25,7 +25,6 @@
 #include <rte_common.h>
 #include <rte_prefetch.h>
 
-#include "esp/gcm_kc.h"
 #include "sa/alg.h"
 
 /* Per-packet scratch a job points into: lives until the job completes. */
@@ -90,22 +89,8 @@ struct xform {
  * finds out which (ghash_layout()), xform_prefetch_keys() uses it.
  */
 #define XF_GHASH_POWERS 0x3fu	/* N */
-#define XF_GHASH_KC 0x40u	/* N = 48 and gcm_kc.h can rebuild them */
+#define XF_GHASH_G16 0x40u	/* N = 48, and sealed and opened by gcm16.h */
 #define XF_GHASH_KARATSUBA 0x80u
-
-/*
- * Payloads from this length on are sealed and opened with keys from the
- * worker's gcm_kc (gcm_kc.h) when the SA's layout allows (XF_GHASH_KC):
- * from 48 blocks ipsec-mb's VAES code reads all twelve lines of powers,
- * which a build of ~80 cycles replaces by two. Shorter payloads read
- * fewer lines, and the build would cost more than it saves.
- */
-#define XF_GCM_KC_MIN 768u
-
-static inline bool xform_gcm_kc_use(const struct xform *x, uint32_t pay_len)
-{
-	return (x->ghash & XF_GHASH_KC) && pay_len >= XF_GCM_KC_MIN;
-}
 
 /* keys: where the expanded keys go (the caller's, 64-byte aligned); x
  * points to them from now on. */
@@ -183,11 +168,11 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
  * multiplies by H^1..H^min(n, N) (XF_GHASH_*), and only those lines are
  * fetched, as a flush+reload of ipsec-mb 1.3's code showed it reads them
  * (VAES AVX-512, AVX2: the lines of H^n..H^1; SSE and AVX: below 128 bytes
- * only H^1's, above it every power and the Karatsuba halves). A 64-byte
- * frame's 48-byte payload needs H^3..H^1, all in H^1's line: 4 lines of
- * keys with AES-128, not 5. Payloads the worker's gcm_kc serves
- * (xform_gcm_kc_use) need only the two lines of H^7..H^1 it builds from.
- * Reads x's line, so call it once that is cached.
+ * only H^1's, above it every power and the Karatsuba halves). Our own
+ * AES-GCM (XF_GHASH_G16, gcm16.h) multiplies by H^min(n + 2, 17)..H^1:
+ * a 64-byte frame's 52-byte payload by H^6..H^1, two lines; a payload of
+ * 225 bytes or more by H^17..H^1, five lines, where ipsec-mb's 48-block
+ * code read twelve. Reads x's line, so call it once that is cached.
  */
 static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 				       uint32_t pay_len)
@@ -204,23 +189,21 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 	if (x->key_bytes > 16)
 		rte_prefetch0(k + 192);
 	if (x->path == XF_PATH_GCM) {
-		uint32_t h1 = x->h1;
+		uint32_t h1 = x->h1, n = x->ghash & XF_GHASH_POWERS;
+		uint32_t nb = (pay_len + 15) / 16;
+		/* the highest power the message is multiplied by */
+		uint32_t top = x->ghash & XF_GHASH_G16 ? RTE_MIN(nb + 2, 17u)
+						       : RTE_MIN(nb, n);
 
 		/* H^1's line, which has H^3..H^1 in every layout; the lines
-		 * below it only for payloads of four blocks or more, whose
-		 * crypto takes far longer than the loop */
+		 * below it only for longer payloads, whose crypto takes far
+		 * longer than the loop */
 		k = (const char *)&x->k->gcm;
 		rte_prefetch0(k + h1);
-		if (xform_gcm_kc_use(x, pay_len)) {
-			rte_prefetch0(k + GCM_KC_HPOW(4));	/* for gcm_kc */
-		} else if (pay_len > 16 * (((h1 & 63) >> 4) + 1)) {
-			uint32_t n = x->ghash & XF_GHASH_POWERS;
-			uint32_t nb = RTE_MIN(n, (pay_len + 15) / 16);
-
-			for (uint32_t off = 16 * (15 + n - nb) & ~63u; /* H^nb's */
+		if (top > ((h1 & 63) >> 4) + 1)
+			for (uint32_t off = 16 * (15 + n - top) & ~63u; /* H^top's */
 			     off < (h1 & ~63u); off += 64)
 				rte_prefetch0(k + off);
-		}
 		if ((x->ghash & XF_GHASH_KARATSUBA) && pay_len >= 128) {
 			rte_prefetch0(k + h1 + 64);	/* H^1_k .. H^8_k */
 			rte_prefetch0(k + h1 + 128);
@@ -252,23 +235,21 @@ static inline bool xform_icv_equal(const uint8_t *a, const uint8_t *b,
 }
 
 /*
- * AES-GCM is single-buffer in ipsec-mb: going through the job manager only
- * adds its bookkeeping (about half the cost of a 64-byte packet), so GCM SAs
- * call the cipher directly and complete at once. Same framing and result as
- * the job functions above; open writes the computed ICV to s->icv.
+ * AES-GCM is single-buffer: going through the job manager only adds its
+ * bookkeeping (about half the cost of a 64-byte packet), so GCM SAs call
+ * the cipher directly and complete at once: our own (gcm16.h) where the
+ * SA's keys have the VAES AVX-512 layout (XF_GHASH_G16), else ipsec-mb's.
+ * Same framing and result as the job functions above; open writes the
+ * computed ICV to s->icv.
  */
 static inline bool xform_is_direct(const struct xform *x)
 {
 	return x->path == XF_PATH_GCM;
 }
-/* kc: the worker's key cache for long payloads (xform_gcm_kc_use), or
- * NULL to read every key from the SA. */
-void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
-		    uint8_t *esp, uint32_t pay_len, uint32_t seq_hi,
-		    struct xform_scratch *s);
-void xform_gcm_open(const struct xform *x, IMB_MGR *mb, struct gcm_kc *kc,
-		    uint8_t *esp, uint32_t pay_len, uint32_t seq_hi,
-		    struct xform_scratch *s);
+void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
+		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s);
+void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
+		    uint32_t pay_len, uint32_t seq_hi, struct xform_scratch *s);
 
 /*
  * Encrypt-then-MAC suites in bursts (ipsec-mb's cipher-only and hash-only

@@ -111,11 +111,11 @@ static void decap(const uint8_t *data, size_t size)
 	esp = l3 + 20;
 	memcpy(esp, &sa_in->spi_be, 4);
 	esp[7] = 1;			/* sequence number 1 */
-	xform_gcm_seal(&sa_in->xf, mb, NULL, esp, (uint32_t)pay, 0, &s);
+	xform_gcm_seal(&sa_in->xf, mb, esp, (uint32_t)pay, 0, &s);
 	if (pkt_parse(m, &pi) != 0 ||
 	    esp_inb_locate(sa_in, m, &pi, 14 + 20, &pay_len, &seq) != 0)
 		goto out;
-	xform_gcm_open(&sa_in->xf, mb, NULL, esp, pay_len, 0, &s);
+	xform_gcm_open(&sa_in->xf, mb, esp, pay_len, 0, &s);
 	if (ct_memcmp(s.icv, esp + 16 + pay_len, 16) != 0)
 		abort(); /* our own seal must verify */
 	if (esp_inb_decap(sa_in, m, &pi, 14 + 20, pay_len, seq) == 0)
