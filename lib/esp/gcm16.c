@@ -220,7 +220,10 @@ G16_INLINE __m128i tail(const uint8_t *k, const __m512i *rk, int nr,
 						     k + HPOW(a));
 		__m512i d;
 
-		_mm512_mask_storeu_epi8(out + 64 * q, bm, c);
+		if (bm == ~(__mmask64)0)	/* a load of it can forward */
+			_mm512_storeu_si512(out + 64 * q, c);
+		else
+			_mm512_mask_storeu_epi8(out + 64 * q, bm, c);
 		d = bswap4(open ? p : c);
 		if (q == 0)
 			d = _mm512_xor_si512(d, _mm512_zextsi128_si512(y));
@@ -342,12 +345,46 @@ gcm16_long(const struct gcm_key_data *kd, unsigned key_bytes,
 		gcm16(kd, nr, iv, aad, aad_len, in, out, len, tag, tag_len, false, true);
 }
 
+/*
+ * On the way out: zmm16..31 zeroed, then VZEROUPPER (which leaves zmm16..31
+ * alone). The compiler's own VZEROUPPER did not suffice: with the upper
+ * halves of zmm16..31 still dirty, the SSE copy loop of net_pcap's receive
+ * ran at half speed and a worker opening 512-byte packets lost 5 %
+ * (docs/performance.md). The keystream and round keys they held go too,
+ * as ipsec-mb's SAFE_DATA build clears its registers.
+ */
+#define G16_CLEAR_HI()                                                         \
+	__asm__ volatile("vpxord %%xmm16, %%xmm16, %%xmm16\n\t"                 \
+			 "vpxord %%xmm17, %%xmm17, %%xmm17\n\t"                 \
+			 "vpxord %%xmm18, %%xmm18, %%xmm18\n\t"                 \
+			 "vpxord %%xmm19, %%xmm19, %%xmm19\n\t"                 \
+			 "vpxord %%xmm20, %%xmm20, %%xmm20\n\t"                 \
+			 "vpxord %%xmm21, %%xmm21, %%xmm21\n\t"                 \
+			 "vpxord %%xmm22, %%xmm22, %%xmm22\n\t"                 \
+			 "vpxord %%xmm23, %%xmm23, %%xmm23\n\t"                 \
+			 "vpxord %%xmm24, %%xmm24, %%xmm24\n\t"                 \
+			 "vpxord %%xmm25, %%xmm25, %%xmm25\n\t"                 \
+			 "vpxord %%xmm26, %%xmm26, %%xmm26\n\t"                 \
+			 "vpxord %%xmm27, %%xmm27, %%xmm27\n\t"                 \
+			 "vpxord %%xmm28, %%xmm28, %%xmm28\n\t"                 \
+			 "vpxord %%xmm29, %%xmm29, %%xmm29\n\t"                 \
+			 "vpxord %%xmm30, %%xmm30, %%xmm30\n\t"                 \
+			 "vpxord %%xmm31, %%xmm31, %%xmm31\n\t"                 \
+			 "vzeroupper"                                              \
+			 ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", \
+			 "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", \
+			 "xmm14", "xmm15",                                        \
+			 "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21",     \
+			 "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27",     \
+			 "xmm28", "xmm29", "xmm30", "xmm31")
+
 G16_TARGET void gcm16_seal(const struct gcm_key_data *kd, unsigned key_bytes,
 			   const uint8_t iv[12], const uint8_t *aad,
 			   unsigned aad_len, const uint8_t *in, uint8_t *out,
 			   uint32_t len, uint8_t *tag, unsigned tag_len)
 {
 	GCM16_BY_KEY(false);
+	G16_CLEAR_HI();
 }
 
 G16_TARGET void gcm16_open(const struct gcm_key_data *kd, unsigned key_bytes,
@@ -356,4 +393,5 @@ G16_TARGET void gcm16_open(const struct gcm_key_data *kd, unsigned key_bytes,
 			   uint32_t len, uint8_t *tag, unsigned tag_len)
 {
 	GCM16_BY_KEY(true);
+	G16_CLEAR_HI();
 }
