@@ -91,13 +91,19 @@ G16_INLINE __m128i hsum(__m512i x)
 			     _mm256_extracti128_si256(y, 1));
 }
 
+/* One block times one power, added into lo, mi, hi (lane 0 only). */
+G16_INLINE void mac1(__m128i x, __m128i h, __m512i *lo, __m512i *mi,
+		     __m512i *hi)
+{
+	mac(_mm512_zextsi128_si512(x), _mm512_zextsi128_si512(h), lo, mi, hi);
+}
+
 /* (y + x) * h for one block (lane 0). */
 G16_INLINE __m128i gmul1(__m128i y, __m128i x, __m128i h)
 {
 	__m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
 
-	mac(_mm512_castsi128_si512(_mm_xor_si128(y, x)),
-	    _mm512_castsi128_si512(h), &lo, &mi, &hi);
+	mac1(_mm_xor_si128(y, x), h, &lo, &mi, &hi);
 	return _mm512_castsi512_si128(reduce(lo, mi, hi));
 }
 
@@ -185,13 +191,6 @@ G16_INLINE __m128i step16(const __m512i *rk, int nr, const __m512i hp[4],
 		mac(d, hp[q], &lo, &mi, &hi);
 	}
 	return hsum(reduce(lo, mi, hi));
-}
-
-/* One block times one power, added into lo, mi, hi (lane 0 only). */
-G16_INLINE void mac1(__m128i x, __m128i h, __m512i *lo, __m512i *mi,
-		     __m512i *hi)
-{
-	mac(_mm512_zextsi128_si512(x), _mm512_zextsi128_si512(h), lo, mi, hi);
 }
 
 /*
@@ -313,38 +312,6 @@ G16_INLINE void gcm16(const struct gcm_key_data *kd, int nr,
 	store_tag(tag, tag_len, _mm_xor_si128(_mm_shuffle_epi8(y, rev_mask()), e));
 }
 
-/* Nr (FIPS 197 §5): 10, 12 or 14 rounds, each variant compiled apart so
- * that its loops are unrolled; long payloads' counters apart as well. */
-#define GCM16_NR(nr, open, le)                                                 \
-	gcm16(kd, nr, iv, aad, aad_len, in, out, len, tag, tag_len, open, le)
-#define GCM16_BY_KEY(open)                                                     \
-	do {                                                                   \
-		if (unlikely(len > GCM16_FAST_LEN))                            \
-			gcm16_long(kd, key_bytes, iv, aad, aad_len, in, out,  \
-				   len, tag, tag_len, open);                   \
-		else if (key_bytes == 16)                                      \
-			GCM16_NR(10, open, false);                             \
-		else if (key_bytes == 24)                                      \
-			GCM16_NR(12, open, false);                             \
-		else                                                           \
-			GCM16_NR(14, open, false);                             \
-	} while (0)
-
-/* Payloads beyond GCM16_FAST_LEN (jumbo frames): out of the way. */
-static __attribute__((noinline)) G16_TARGET void
-gcm16_long(const struct gcm_key_data *kd, unsigned key_bytes,
-	   const uint8_t iv[12], const uint8_t *aad, unsigned aad_len,
-	   const uint8_t *in, uint8_t *out, uint32_t len, uint8_t *tag,
-	   unsigned tag_len, bool open)
-{
-	int nr = key_bytes == 16 ? 10 : key_bytes == 24 ? 12 : 14;
-
-	if (open)
-		gcm16(kd, nr, iv, aad, aad_len, in, out, len, tag, tag_len, true, true);
-	else
-		gcm16(kd, nr, iv, aad, aad_len, in, out, len, tag, tag_len, false, true);
-}
-
 /*
  * On the way out: zmm16..31 zeroed, then VZEROUPPER (which leaves zmm16..31
  * alone). The compiler's own VZEROUPPER did not suffice: with the upper
@@ -378,13 +345,51 @@ gcm16_long(const struct gcm_key_data *kd, unsigned key_bytes,
 			 "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27",     \
 			 "xmm28", "xmm29", "xmm30", "xmm31")
 
+/* Nr (FIPS 197 §5) of an AES key of key_bytes: 10, 12 or 14. */
+static inline int rounds_of(unsigned key_bytes)
+{
+	return key_bytes == 16 ? 10 : key_bytes == 24 ? 12 : 14;
+}
+
+/* Payloads beyond GCM16_FAST_LEN (jumbo frames): out of the way, the
+ * rounds a variable. */
+static __attribute__((noinline)) G16_TARGET void
+gcm16_long(const struct gcm_key_data *kd, unsigned key_bytes,
+	   const uint8_t iv[12], const uint8_t *aad, unsigned aad_len,
+	   const uint8_t *in, uint8_t *out, uint32_t len, uint8_t *tag,
+	   unsigned tag_len, bool open)
+{
+	gcm16(kd, rounds_of(key_bytes), iv, aad, aad_len, in, out, len, tag,
+	      tag_len, open, true);
+}
+
+/* The entry points' body: each key size compiled apart, with its round
+ * count a constant, so that the loops over the rounds are unrolled. */
+G16_INLINE void gcm16_any(const struct gcm_key_data *kd, unsigned key_bytes,
+			  const uint8_t iv[12], const uint8_t *aad,
+			  unsigned aad_len, const uint8_t *in, uint8_t *out,
+			  uint32_t len, uint8_t *tag, unsigned tag_len,
+			  bool open)
+{
+	if (unlikely(len > GCM16_FAST_LEN))
+		gcm16_long(kd, key_bytes, iv, aad, aad_len, in, out, len, tag,
+			   tag_len, open);
+	else if (key_bytes == 16)
+		gcm16(kd, 10, iv, aad, aad_len, in, out, len, tag, tag_len, open, false);
+	else if (key_bytes == 24)
+		gcm16(kd, 12, iv, aad, aad_len, in, out, len, tag, tag_len, open, false);
+	else
+		gcm16(kd, 14, iv, aad, aad_len, in, out, len, tag, tag_len, open, false);
+	G16_CLEAR_HI();
+}
+
 G16_TARGET void gcm16_seal(const struct gcm_key_data *kd, unsigned key_bytes,
 			   const uint8_t iv[12], const uint8_t *aad,
 			   unsigned aad_len, const uint8_t *in, uint8_t *out,
 			   uint32_t len, uint8_t *tag, unsigned tag_len)
 {
-	GCM16_BY_KEY(false);
-	G16_CLEAR_HI();
+	gcm16_any(kd, key_bytes, iv, aad, aad_len, in, out, len, tag, tag_len,
+		  false);
 }
 
 G16_TARGET void gcm16_open(const struct gcm_key_data *kd, unsigned key_bytes,
@@ -392,6 +397,6 @@ G16_TARGET void gcm16_open(const struct gcm_key_data *kd, unsigned key_bytes,
 			   unsigned aad_len, const uint8_t *in, uint8_t *out,
 			   uint32_t len, uint8_t *tag, unsigned tag_len)
 {
-	GCM16_BY_KEY(true);
-	G16_CLEAR_HI();
+	gcm16_any(kd, key_bytes, iv, aad, aad_len, in, out, len, tag, tag_len,
+		  true);
 }

@@ -89,7 +89,6 @@ static int cipher_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 		x->ghash = ghash_layout(&x->k->gcm);
 		if ((x->ghash & XF_GHASH_POWERS) == 48 && gcm16_usable())
 			x->ghash |= XF_GHASH_G16;
-
 		x->h1 = (uint16_t)(16 * (14 + (x->ghash & XF_GHASH_POWERS)));
 		return 0;
 	case ALG_CIPHER_CHACHA20_POLY1305:
