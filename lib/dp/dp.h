@@ -182,7 +182,7 @@ struct worker {
 	struct sad *sad;	  /* inbound SPI -> SA */
 	struct worker_ctr ctr;
 	struct txbuf tx[DP_MAX_PORTS];
-	struct esp_item items[DP_BURST_MAX];
+	struct esp_item items[DP_BURST_MAX + 1];	/* + 1: dp_outb.c's fetch-ahead end */
 	struct etm_batch etm;
 	struct spd_cache spdc_out;	/* outbound IPv4 decisions of w->spd */
 	struct nh_cache_ent nhc[NHC_SIZE];

@@ -442,12 +442,14 @@ static inline void ob_fetch_seal(const struct esp_item *x)
 #define OB_LAG 4
 
 static inline __attribute__((always_inline)) void
-ob_encap_step(struct worker *w, struct esp_item **rs, unsigned r, unsigned nr)
+ob_encap_step(struct worker *w, struct esp_item **rs, unsigned r)
 {
-	if (r + OB_AHEAD_SA < nr)
-		sa_prefetch(rs[r + OB_AHEAD_SA]->sa);
-	if (r + OB_AHEAD_KEYS < nr)
-		ob_fetch_keys(rs[r + OB_AHEAD_KEYS]);
+	/* into L2: eight runs early, in L1 they would only be evicted by
+	 * the packets in between, and the demand loads find them in L2 (out
+	 * 64 at 10k SAs: 0 to +2 %, within this host's noise) */
+	rte_prefetch1(rs[r + OB_AHEAD_SA]->sa);
+	rte_prefetch1((const char *)rs[r + OB_AHEAD_SA]->sa + RTE_CACHE_LINE_SIZE);
+	ob_fetch_keys(rs[r + OB_AHEAD_KEYS]);
 	if (rs[r + 1] != rs[r] + 1 || !run_one(w, rs[r]))
 		run_encap(w, rs[r], (unsigned)(rs[r + 1] - rs[r]));
 }
@@ -474,7 +476,9 @@ ob_seal_step(struct worker *w, struct esp_item *x, struct esp_item *end,
 
 static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
-	struct esp_item *rs[DP_BURST_MAX + 1];	/* where each run starts, then the end */
+	/* where each run starts, then the end, repeated: the steps fetch
+	 * ahead past the last run without a bound, for the last SA again */
+	struct esp_item *rs[DP_BURST_MAX + 1 + OB_AHEAD_SA];
 	unsigned i, r, nr = 0, sent = 0;
 	bool queued = false;
 
@@ -483,24 +487,33 @@ static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_
 		rs[nr] = &it[i];
 		nr += it[i].sa != it[i - 1].sa;
 	}
-	rs[nr] = &it[n];
+	for (r = nr; r <= nr + OB_AHEAD_SA; r++)
+		rs[r] = &it[n];
+	/* the item past the end (dp.h), as far as the fetching reads it */
+	it[n].sa = it[n - 1].sa;
+	it[n].pi.l3_tot = it[n - 1].pi.l3_tot;
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_SA); r++)
 		/* the first runs': hits where dispatch() asked already, not
 		 * where long runs put them past its first packets */
 		sa_prefetch(rs[r]->sa);
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_KEYS); r++)
 		ob_fetch_keys(rs[r]);
-	for (r = 0; r < nr + OB_LAG; r++) {
-		/* seal keys OB_AHEAD_SEAL runs ahead of the seals, from
-		 * SA lines the encapsulation has read */
-		unsigned q = r - (OB_LAG - OB_AHEAD_SEAL), s = r - OB_LAG;
+	/* seal keys OB_AHEAD_SEAL runs ahead of the seals, from SA lines the
+	 * encapsulation has read */
+	for (r = 0; r < nr; r++) {
+		ob_encap_step(w, rs, r);
+		if (r >= OB_LAG - OB_AHEAD_SEAL)
+			ob_fetch_seal(rs[r - (OB_LAG - OB_AHEAD_SEAL)]);
+		if (r >= OB_LAG)
+			queued |= ob_seal_step(w, rs[r - OB_LAG], rs[r - OB_LAG + 1], &sent);
+	}
+	for (r = nr; r < nr + OB_LAG; r++) {	/* the last runs' seals */
+		unsigned q = r - (OB_LAG - OB_AHEAD_SEAL);
 
-		if (r < nr)
-			ob_encap_step(w, rs, r, nr);
 		if (r >= OB_LAG - OB_AHEAD_SEAL && q < nr)
 			ob_fetch_seal(rs[q]);
 		if (r >= OB_LAG)
-			queued |= ob_seal_step(w, rs[s], rs[s + 1], &sent);
+			queued |= ob_seal_step(w, rs[r - OB_LAG], rs[r - OB_LAG + 1], &sent);
 	}
 	if (!queued)
 		return sent;

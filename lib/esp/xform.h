@@ -188,12 +188,20 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 	rte_prefetch0(k + 128);
 	if (x->key_bytes > 16)
 		rte_prefetch0(k + 192);
-	if (x->path == XF_PATH_GCM) {
+	if (x->ghash & XF_GHASH_G16) {	/* AES-GCM by gcm16.h, the usual */
+		/* H^i is at H^1 - 16 (i - 1); every line from H^top's to
+		 * H^1's, each step less than a line */
+		const char *h = (const char *)&x->k->gcm + x->h1;
+		const char *p = h - 16 * (RTE_MIN((pay_len + 15) / 16 + 2, 17u) - 1);
+
+		for (; p < h; p += 64)
+			rte_prefetch0(p);
+		rte_prefetch0(h);
+	} else if (x->path == XF_PATH_GCM) {
 		uint32_t h1 = x->h1, n = x->ghash & XF_GHASH_POWERS;
 		uint32_t nb = (pay_len + 15) / 16;
 		/* the highest power the message is multiplied by */
-		uint32_t top = x->ghash & XF_GHASH_G16 ? RTE_MIN(nb + 2, 17u)
-						       : RTE_MIN(nb, n);
+		uint32_t top = RTE_MIN(nb, n);
 
 		/* H^1's line, which has H^3..H^1 in every layout; the lines
 		 * below it only for longer payloads, whose crypto takes far
