@@ -4,6 +4,11 @@
   tools/bench-ab.py -c CONF [--captures DIR] [--packets N] [--dir in|out]
                     [--size 64] [--rounds 4] [--seconds 4] BIN_A BIN_B [BIN...]
 
+A binary given as BIN@CONF2 runs with CONF2 instead of CONF, on CONF's
+captures (CONF2 must have the same ports and neighbours, and its own rules and
+SAs for that traffic): two configurations compared on the same frames, e.g. one
+SA against 10,000 (tools/make-many.py's sa1-wide.conf).
+
 Runs the binaries one after another on the same configuration, packet size and
 captures (tools/bench.py's devices and measurement), round after round, the
 order reversed every other round so that neither always runs first on a
@@ -36,8 +41,10 @@ def main():
     cycles = {b: [] for b in a.bins}
     for r in range(a.rounds):
         for b in (a.bins if r % 2 == 0 else a.bins[::-1]):
-            a.bin = b
-            x = bench.Bench(a, a.config, a.captures).measure(a.dir, a.size, 1)
+            a.bin, _, conf = b.partition("@")
+            run = bench.Bench(a, a.config, a.captures)
+            run.run_conf = conf or None
+            x = run.measure(a.dir, a.size, 1)
             rates[b].append(x["mpps"])
             cycles[b].append(x["cyc_busy"])
             print(f"round {r + 1} {b:40s} {x['mpps']:7.3f} Mpps {x['cyc_busy']:5.0f} cyc/pkt "

@@ -121,6 +121,7 @@ class Bench:
                                 os.path.join(WORK, "captures", f"{stem}-{self.conf.digest}"))
         self.bin = bl.find_binary(args.bin)
         self.stem = stem
+        self.run_conf = None  # another configuration to run on these captures
 
     def lcores(self, workers):
         if self.args.lcores:
@@ -139,7 +140,7 @@ class Bench:
     def gateway(self, eal, tag, config=None):
         os.makedirs(os.path.join(WORK, "logs"), exist_ok=True)
         prefix = f"esprit-tools-{os.getpid()}"
-        return bl.Gateway(self.bin, config or self.conf.path, eal,
+        return bl.Gateway(self.bin, config or self.run_conf or self.conf.path, eal,
                           os.path.join(WORK, "logs", f"{self.stem}-{tag}.log"), prefix)
 
     def measure(self, direction, size, workers):

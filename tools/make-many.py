@@ -8,6 +8,11 @@ Writes into OUT (large: not for the repository):
   sa1.conf          the baseline: 1 SA pair, its 2 protect rules
   sa1-spd.conf      1 SA pair in an SPD of RULES rules (the SPD's own cost)
   sa<N>.conf        N SA pairs in an SPD of RULES rules, for each N of --sas
+  sa1-wide.conf     1 SA pair whose 2 rules cover every pair's remote subnet
+                    (10.0.0.0/8): the baseline on the many-SA captures, outbound,
+                    so that the two run paired on the same frames:
+                    tools/bench-ab.py -c OUT/sa10000.conf --captures OUT/sa10000
+                      --packets 20000 --dir out --size 64 BIN@OUT/sa1-wide.conf BIN
   <name>/           captures for each, made with tools/benchlib.py as bench.py makes
                     them: out-SIZE-n<P>-q0of1.pcap (plaintext, P frames over the N
                     outbound SAs in turn) and in-SIZE-...pcap (ESP, each SA's SPI and
@@ -83,10 +88,11 @@ def sa_pair(i):
             f'\t  replay_window = 0; }}')
 
 
-def protect_rules(i):
-    return (f'\t{{ direction = "out"; src = "{LOCAL}"; dst = "{remote(i)}"; priority = 1000; '
+def protect_rules(i, net=None):
+    net = net or remote(i)
+    return (f'\t{{ direction = "out"; src = "{LOCAL}"; dst = "{net}"; priority = 1000; '
             f'action = "protect"; sa = "o{i}"; }},\n'
-            f'\t{{ direction = "in"; src = "{remote(i)}"; dst = "{LOCAL}"; priority = 1000; '
+            f'\t{{ direction = "in"; src = "{net}"; dst = "{LOCAL}"; priority = 1000; '
             f'action = "protect"; sa = "i{i}"; }}')
 
 
@@ -102,13 +108,14 @@ def filler_rule(j):
             f'dport = {1 + (j * 7919) % 65000}; priority = {1 + j % 900}; action = "{action}"; }}')
 
 
-def write_config(path, n, rules, packets, caps):
+def write_config(path, n, rules, packets, caps, net=None):
+    """net: the one pair's remote subnet instead of remote(0) (sa1-wide)."""
     filler = max(0, rules - 2 * n)
     with open(path + ".tmp", "w") as f:
         f.write(HEADER.format(n=n, rules=2 * n + filler, filler=filler, caps=caps,
                               packets=packets, mbufs=2 * packets + 16384))
         f.write("\nsas = (\n" + ",\n".join(sa_pair(i) for i in range(n)) + "\n);\n")
-        f.write("\nspd = (\n" + ",\n".join(protect_rules(i) for i in range(n)))
+        f.write("\nspd = (\n" + ",\n".join(protect_rules(i, net) for i in range(n)))
         if filler:
             f.write(",\n" + ",\n".join(filler_rule(j) for j in range(filler)))
         f.write("\n);\n")
@@ -131,6 +138,8 @@ def main(argv):
     os.makedirs(a.out, exist_ok=True)
     scenarios = [("sa1", 1, 2), ("sa1-spd", 1, a.rules)] + [(f"sa{n}", n, a.rules) for n in counts]
     index = {"packets": a.packets, "sizes": a.sizes.split(","), "scenarios": []}
+    write_config(os.path.join(a.out, "sa1-wide.conf"), 1, 2, a.packets,
+                 os.path.join(a.out, "sa1"), net="10.0.0.0/8")
     for name, n, rules in scenarios:
         path = os.path.join(a.out, name + ".conf")
         caps = os.path.join(a.out, name)
