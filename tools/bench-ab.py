@@ -42,9 +42,7 @@ def main():
     for r in range(a.rounds):
         for b in (a.bins if r % 2 == 0 else a.bins[::-1]):
             a.bin, _, conf = b.partition("@")
-            run = bench.Bench(a, a.config, a.captures)
-            run.run_conf = conf or None
-            x = run.measure(a.dir, a.size, 1)
+            x = bench.Bench(a, a.config, a.captures, conf or None).measure(a.dir, a.size, 1)
             rates[b].append(x["mpps"])
             cycles[b].append(x["cyc_busy"])
             print(f"round {r + 1} {b:40s} {x['mpps']:7.3f} Mpps {x['cyc_busy']:5.0f} cyc/pkt "

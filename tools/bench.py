@@ -112,7 +112,8 @@ def rates(a, b, direction, meta, tsc_hz):
 class Bench:
     """Runs esprit for one configuration; remembers its captures."""
 
-    def __init__(self, args, config, captures_dir=None):
+    def __init__(self, args, config, captures_dir=None, run_conf=None):
+        """run_conf: another configuration to run on config's captures."""
         self.args = args
         self.conf = bl.read_config(config)
         self.lan, self.wan = bl.port_ids(self.conf)
@@ -121,7 +122,7 @@ class Bench:
                                 os.path.join(WORK, "captures", f"{stem}-{self.conf.digest}"))
         self.bin = bl.find_binary(args.bin)
         self.stem = stem
-        self.run_conf = None  # another configuration to run on these captures
+        self.run_conf = run_conf
 
     def lcores(self, workers):
         if self.args.lcores:

@@ -474,6 +474,18 @@ ob_seal_step(struct worker *w, struct esp_item *x, struct esp_item *end,
 	return false;
 }
 
+/* Iteration r's crypto half: the seal keys of run r - (OB_LAG -
+ * OB_AHEAD_SEAL), from SA lines its encapsulation has read, and the seals
+ * of run r - OB_LAG. Past the last run the padding of rs makes the fetch
+ * the last SA's again. True as ob_seal_step(). */
+static inline __attribute__((always_inline)) bool
+ob_seal_stage(struct worker *w, struct esp_item **rs, unsigned r, unsigned *sent)
+{
+	if (r >= OB_LAG - OB_AHEAD_SEAL)
+		ob_fetch_seal(rs[r - (OB_LAG - OB_AHEAD_SEAL)]);
+	return r >= OB_LAG && ob_seal_step(w, rs[r - OB_LAG], rs[r - OB_LAG + 1], sent);
+}
+
 static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_item *it, unsigned n)
 {
 	/* where each run starts, then the end, repeated: the steps fetch
@@ -498,23 +510,12 @@ static __attribute__((flatten)) unsigned ob_crypto(struct worker *w, struct esp_
 		sa_prefetch(rs[r]->sa);
 	for (r = 0; r < RTE_MIN(nr, (unsigned)OB_AHEAD_KEYS); r++)
 		ob_fetch_keys(rs[r]);
-	/* seal keys OB_AHEAD_SEAL runs ahead of the seals, from SA lines the
-	 * encapsulation has read */
 	for (r = 0; r < nr; r++) {
 		ob_encap_step(w, rs, r);
-		if (r >= OB_LAG - OB_AHEAD_SEAL)
-			ob_fetch_seal(rs[r - (OB_LAG - OB_AHEAD_SEAL)]);
-		if (r >= OB_LAG)
-			queued |= ob_seal_step(w, rs[r - OB_LAG], rs[r - OB_LAG + 1], &sent);
+		queued |= ob_seal_stage(w, rs, r, &sent);
 	}
-	for (r = nr; r < nr + OB_LAG; r++) {	/* the last runs' seals */
-		unsigned q = r - (OB_LAG - OB_AHEAD_SEAL);
-
-		if (r >= OB_LAG - OB_AHEAD_SEAL && q < nr)
-			ob_fetch_seal(rs[q]);
-		if (r >= OB_LAG)
-			queued |= ob_seal_step(w, rs[r - OB_LAG], rs[r - OB_LAG + 1], &sent);
-	}
+	for (; r < nr + OB_LAG; r++)	/* the last runs' seals */
+		queued |= ob_seal_stage(w, rs, r, &sent);
 	if (!queued)
 		return sent;
 	etm_seal_flush(w);
