@@ -98,8 +98,8 @@ static void sa_event(struct dp *dp, uint32_t id, int ev)
 	else
 		g_ctl_stats.sa_hard++;
 	if (sa != NULL)
-		ELOG(NOTICE, "SA %s (SPI 0x%08x, %s): %s lifetime reached", sa->p.name,
-		     sa->p.spi, sa->dir == SA_DIR_IN ? "in" : "out",
+		ELOG(NOTICE, "SA %s (SPI 0x%08x, %s): %s lifetime reached", sa->p->name,
+		     sa->p->spi, sa->dir == SA_DIR_IN ? "in" : "out",
 		     ev == SA_EV_SOFT ? "soft" : "hard");
 	if (sa_ev)
 		sa_ev(hook_arg, id, ev);
@@ -115,16 +115,16 @@ static void time_lifetimes(struct dp *dp)
 		uint64_t age;
 		uint32_t st;
 
-		if (sa == NULL || (!sa->p.life.soft_seconds && !sa->p.life.hard_seconds))
+		if (sa == NULL || (!sa->p->life.soft_seconds && !sa->p->life.hard_seconds))
 			continue;
 		age = (now - sa->created_tsc) / hz;
 		st = __atomic_load_n(&sa->state, __ATOMIC_RELAXED);
-		if (sa->p.life.hard_seconds && age >= sa->p.life.hard_seconds &&
+		if (sa->p->life.hard_seconds && age >= sa->p->life.hard_seconds &&
 		    !(st & SA_ST_HARD_RAISED)) {
 			__atomic_fetch_or(&sa->state, SA_ST_HARD_RAISED, __ATOMIC_RELAXED);
 			sa_kill(sa);
 			sa_event(dp, id, SA_EV_HARD);
-		} else if (sa->p.life.soft_seconds && age >= sa->p.life.soft_seconds &&
+		} else if (sa->p->life.soft_seconds && age >= sa->p->life.soft_seconds &&
 			   !(st & SA_ST_SOFT_RAISED)) {
 			__atomic_fetch_or(&sa->state, SA_ST_SOFT_RAISED, __ATOMIC_RELAXED);
 			sa_event(dp, id, SA_EV_SOFT);

@@ -121,12 +121,12 @@ static void put_sas(struct out *o, struct dp *dp)
 		put(o, "%s{\"id\":%u,\"name\":\"%s\",\"spi\":\"0x%08x\",\"dir\":\"%s\","
 		    "\"mode\":\"%s\",\"alg\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\","
 		    "\"esn\":%s,\"udp_encap\":%s,\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
-		    ",\"ike\":%s}", first ? "" : ",", i, json_safe(sa->p.name, nm, sizeof(nm)), sa->p.spi,
+		    ",\"ike\":%s}", first ? "" : ",", i, json_safe(sa->p->name, nm, sizeof(nm)), sa->p->spi,
 		    sa->dir == SA_DIR_IN ? "in" : "out",
-		    sa->mode == SA_MODE_TUNNEL ? "tunnel" : "transport", sa->p.alg->name,
-		    ip_addr_fmt(&sa->src, s, sizeof(s)), ip_addr_fmt(&sa->dst, d, sizeof(d)),
-		    sa->p.esn ? "true" : "false", sa->encap ? "true" : "false",
-		    c.run.packets, c.run.bytes, sa->p.ike_ref ? "true" : "false");
+		    sa->mode == SA_MODE_TUNNEL ? "tunnel" : "transport", sa->p->alg->name,
+		    ip_addr_fmt(&sa->p->src, s, sizeof(s)), ip_addr_fmt(&sa->p->dst, d, sizeof(d)),
+		    sa->p->esn ? "true" : "false", sa->encap ? "true" : "false",
+		    c.run.packets, c.run.bytes, sa->p->ike_ref ? "true" : "false");
 		first = false;
 	}
 	dp_tables_unlock();

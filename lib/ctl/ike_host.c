@@ -349,8 +349,8 @@ static void keepalives(void)
 		struct sa *sa = dp_sa_get(H.dp, H.ch[i].out_id);
 
 		if (sa && sa->encap)
-			host_send(H.dp, &sa->src, sa->p.encap_sport, &sa->dst,
-				  sa->p.encap_dport, &ka, 1);
+			host_send(H.dp, &sa->p->src, sa->p->encap_sport, &sa->p->dst,
+				  sa->p->encap_dport, &ka, 1);
 	}
 }
 

@@ -163,10 +163,10 @@ static int cb_sas(const char *cmd, const char *params, struct rte_tel_data *d)
 		dp_sa_stats(T_dp, sa, &c);
 		snprintf(key, sizeof(key), "%u", id);
 		snprintf(val, sizeof(val), "%s spi=0x%08x %s %s %s packets=%" PRIu64
-			 " bytes=%" PRIu64, sa->p.name, sa->p.spi,
+			 " bytes=%" PRIu64, sa->p->name, sa->p->spi,
 			 sa->dir == SA_DIR_IN ? "in" : "out",
 			 sa->mode == SA_MODE_TUNNEL ? "tunnel" : "transport",
-			 sa->p.alg->name, c.run.packets, c.run.bytes);
+			 sa->p->alg->name, c.run.packets, c.run.bytes);
 		rte_tel_data_add_dict_string(d, key, val);
 		n++;
 	}
@@ -188,7 +188,7 @@ static struct sa *find_sa(const char *params)
 	for (uint32_t i = 0; i < dp_sa_cap(T_dp); i++) {
 		struct sa *sa = dp_sa_get(T_dp, i);
 
-		if (sa && strcmp(sa->p.name, params) == 0)
+		if (sa && strcmp(sa->p->name, params) == 0)
 			return sa;
 	}
 	return NULL;
@@ -211,16 +211,16 @@ static int cb_sa(const char *cmd, const char *params, struct rte_tel_data *d)
 	dp_sa_stats(T_dp, sa, &c);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_int(d, "id", (int)sa->id);
-	rte_tel_data_add_dict_string(d, "name", sa->p.name);
-	rte_tel_data_add_dict_u64(d, "spi", sa->p.spi);
+	rte_tel_data_add_dict_string(d, "name", sa->p->name);
+	rte_tel_data_add_dict_u64(d, "spi", sa->p->spi);
 	rte_tel_data_add_dict_string(d, "direction", sa->dir == SA_DIR_IN ? "in" : "out");
 	rte_tel_data_add_dict_string(d, "mode", sa->mode == SA_MODE_TUNNEL ? "tunnel" : "transport");
-	rte_tel_data_add_dict_string(d, "alg", sa->p.alg->name);
-	rte_tel_data_add_dict_string(d, "src", ip_addr_fmt(&sa->src, a, sizeof(a)));
-	rte_tel_data_add_dict_string(d, "dst", ip_addr_fmt(&sa->dst, a, sizeof(a)));
-	rte_tel_data_add_dict_int(d, "esn", sa->p.esn);
+	rte_tel_data_add_dict_string(d, "alg", sa->p->alg->name);
+	rte_tel_data_add_dict_string(d, "src", ip_addr_fmt(&sa->p->src, a, sizeof(a)));
+	rte_tel_data_add_dict_string(d, "dst", ip_addr_fmt(&sa->p->dst, a, sizeof(a)));
+	rte_tel_data_add_dict_int(d, "esn", sa->p->esn);
 	rte_tel_data_add_dict_int(d, "udp_encap", sa->encap);
-	rte_tel_data_add_dict_u64(d, "replay_window", sa->p.replay_window);
+	rte_tel_data_add_dict_u64(d, "replay_window", sa->p->replay_window);
 	rte_tel_data_add_dict_u64(d, "seq", sa->dir == SA_DIR_OUT ? sa->seq : sa->rw.top);
 	rte_tel_data_add_dict_u64(d, "packets", c.run.packets);
 	rte_tel_data_add_dict_u64(d, "bytes", c.run.bytes);
@@ -347,8 +347,8 @@ void stats_report(const struct dp *dp, FILE *f)
 			continue;
 		dp_sa_stats(dp, sa, &c);
 		fprintf(f, "  %-16s spi 0x%08x %-3s %-16s packets %" PRIu64 " bytes %" PRIu64,
-			sa->p.name, sa->p.spi, sa->dir == SA_DIR_IN ? "in" : "out",
-			sa->p.alg->name, c.run.packets, c.run.bytes);
+			sa->p->name, sa->p->spi, sa->dir == SA_DIR_IN ? "in" : "out",
+			sa->p->alg->name, c.run.packets, c.run.bytes);
 		for (unsigned r = 0; r < DROP_MAX; r++)
 			if (c.drops[r])
 				fprintf(f, " %s=%" PRIu64, drop_names[r], c.drops[r]);

@@ -12,6 +12,7 @@
 #include <rte_pause.h>
 
 #include "esp/esp.h"
+#include "sa/sa_slab.h"
 #include "util/log.h"
 
 enum { DF_SA, DF_SPD };
@@ -169,14 +170,14 @@ static void bind_egress(struct dp *dp, struct sa *sa)
 
 	if (sa->dir != SA_DIR_OUT || sa->mode != SA_MODE_TUNNEL)
 		return;
-	nh = route_lookup(dp->rt, &sa->dst);
+	nh = route_lookup(dp->rt, &sa->p->dst);
 	if (nh == NULL)
 		return;		/* eg_mtu 0: dropped as unroutable */
 	sa->eg_port = nh->port;
 	sa->eg_mtu = dp->port[nh->port].mtu;
 	sa->eg_max_inner = (uint16_t)RTE_MIN(esp_outb_max_len(sa, NULL, sa->eg_mtu),
 					     (uint32_t)UINT16_MAX);
-	slot = nh->has_via ? nh->neigh : neigh_get(dp->nt, &sa->dst, nh->port);
+	slot = nh->has_via ? nh->neigh : neigh_get(dp->nt, &sa->p->dst, nh->port);
 	if (slot >= 0)
 		sa->eg_mac = &neigh_at(dp->nt, (unsigned)slot)->mac_state;
 }
@@ -320,6 +321,7 @@ void dp_tables_free(struct dp *dp)
 	T.n_df = 0;
 	for (uint32_t i = 0; i < T.cap; i++)
 		sa_free(T.reg[i]);
+	sa_slab_release();	/* false while another owner's SAs live on */
 	spd_free(T.spd);
 	free(T.reg);
 	free(T.held);

@@ -18,6 +18,8 @@
  */
 #include "esp/gcm16.h"
 
+#include <string.h>
+
 #include <immintrin.h>
 
 #ifndef unlikely
@@ -29,7 +31,8 @@
 			      "aes,pclmul,sse4.1,ssse3")))
 #define G16_INLINE static inline __attribute__((always_inline)) G16_TARGET
 
-#define HPOW(i) GCM16_HPOW(i)
+/* H^i in the key data; nr is in scope wherever it is used */
+#define HPOW(i) GCM16_HPOW(nr, i)
 
 bool gcm16_usable(void)
 {
@@ -253,7 +256,7 @@ G16_INLINE void store_tag(uint8_t *tag, unsigned len, __m128i t)
 	}
 }
 
-G16_INLINE void gcm16(const struct gcm_key_data *kd, int nr,
+G16_INLINE void gcm16(const struct gcm16_key *kd, int nr,
 		      const uint8_t iv[12], const uint8_t *aad,
 		      unsigned aad_len, const uint8_t *in, uint8_t *out,
 		      uint32_t len, uint8_t *tag, unsigned tag_len, bool open,
@@ -345,27 +348,21 @@ G16_INLINE void gcm16(const struct gcm_key_data *kd, int nr,
 			 "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27",     \
 			 "xmm28", "xmm29", "xmm30", "xmm31")
 
-/* Nr (FIPS 197 §5) of an AES key of key_bytes: 10, 12 or 14. */
-static inline int rounds_of(unsigned key_bytes)
-{
-	return key_bytes == 16 ? 10 : key_bytes == 24 ? 12 : 14;
-}
-
 /* Payloads beyond GCM16_FAST_LEN (jumbo frames): out of the way, the
  * rounds a variable. */
 static __attribute__((noinline)) G16_TARGET void
-gcm16_long(const struct gcm_key_data *kd, unsigned key_bytes,
+gcm16_long(const struct gcm16_key *kd, unsigned key_bytes,
 	   const uint8_t iv[12], const uint8_t *aad, unsigned aad_len,
 	   const uint8_t *in, uint8_t *out, uint32_t len, uint8_t *tag,
 	   unsigned tag_len, bool open)
 {
-	gcm16(kd, rounds_of(key_bytes), iv, aad, aad_len, in, out, len, tag,
+	gcm16(kd, (int)gcm16_rounds(key_bytes), iv, aad, aad_len, in, out, len, tag,
 	      tag_len, open, true);
 }
 
 /* The entry points' body: each key size compiled apart, with its round
  * count a constant, so that the loops over the rounds are unrolled. */
-G16_INLINE void gcm16_any(const struct gcm_key_data *kd, unsigned key_bytes,
+G16_INLINE void gcm16_any(const struct gcm16_key *kd, unsigned key_bytes,
 			  const uint8_t iv[12], const uint8_t *aad,
 			  unsigned aad_len, const uint8_t *in, uint8_t *out,
 			  uint32_t len, uint8_t *tag, unsigned tag_len,
@@ -383,7 +380,7 @@ G16_INLINE void gcm16_any(const struct gcm_key_data *kd, unsigned key_bytes,
 	G16_CLEAR_HI();
 }
 
-G16_TARGET void gcm16_seal(const struct gcm_key_data *kd, unsigned key_bytes,
+G16_TARGET void gcm16_seal(const struct gcm16_key *kd, unsigned key_bytes,
 			   const uint8_t iv[12], const uint8_t *aad,
 			   unsigned aad_len, const uint8_t *in, uint8_t *out,
 			   uint32_t len, uint8_t *tag, unsigned tag_len)
@@ -392,11 +389,24 @@ G16_TARGET void gcm16_seal(const struct gcm_key_data *kd, unsigned key_bytes,
 		  false);
 }
 
-G16_TARGET void gcm16_open(const struct gcm_key_data *kd, unsigned key_bytes,
+G16_TARGET void gcm16_open(const struct gcm16_key *kd, unsigned key_bytes,
 			   const uint8_t iv[12], const uint8_t *aad,
 			   unsigned aad_len, const uint8_t *in, uint8_t *out,
 			   uint32_t len, uint8_t *tag, unsigned tag_len)
 {
 	gcm16_any(kd, key_bytes, iv, aad, aad_len, in, out, len, tag, tag_len,
 		  true);
+}
+
+void gcm16_key_init(struct gcm16_key *k, const struct gcm_key_data *kd,
+		    unsigned key_bytes)
+{
+	unsigned nr = gcm16_rounds(key_bytes);
+	const uint8_t *src = (const uint8_t *)kd;
+
+	memset(k, 0, sizeof(*k));
+	memcpy(k->b, src, 16 * (nr + 1));
+	/* H^17..H^1 are contiguous in both, the highest first */
+	memcpy(k->b + GCM16_HPOW(nr, GCM16_POWERS), src + GCM16_IMB_HPOW(GCM16_POWERS),
+	       16 * GCM16_POWERS);
 }

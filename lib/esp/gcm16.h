@@ -20,8 +20,9 @@
  * Contract:
  * - gcm16_usable() is true when the CPU has AVX-512F/BW/VL, VAES and
  *   VPCLMULQDQ; only then may gcm16_seal() and gcm16_open() be called.
- * - kd is ipsec-mb's key data for the manager's VAES AVX-512 code (the
- *   48-power layout, XF_GHASH_KC in xform.h), key_bytes 16, 24 or 32.
+ * - k is made by gcm16_key_init() from ipsec-mb's key data for the
+ *   manager's VAES AVX-512 code (the 48-power layout, XF_GHASH_* in
+ *   xform.h); key_bytes 16, 24 or 32, the same in both calls.
  *   iv is the 12-byte nonce (J0 = iv || 0^31 || 1, §7.1); aad_len and
  *   len are in bytes (any); tag_len 1 to 16.
  * - gcm16_seal() writes len bytes of ciphertext to out and the tag_len
@@ -40,20 +41,48 @@
 
 #include <intel-ipsec-mb.h>
 
-/* Where the key data keeps H^i: after the 240 bytes of round keys, 48
- * powers, the highest first (xform.h, XF_GHASH_*). */
-#define GCM16_HPOW(i) (16u * (63u - (i)))
+/*
+ * The key data gcm16 reads: the round keys, 16 (Nr + 1) bytes, then
+ * H^17..H^1, 16 bytes each, the highest first: 448 bytes for AES-128,
+ * 512 for AES-256. ipsec-mb's VAES layout keeps 240 bytes of round keys
+ * and 48 powers, 1008 bytes, of which this code reads the same ones. Why
+ * a copy of its own: with traffic spread over thousands of SAs each
+ * packet's keys are misses, from L3 and from pages the TLB no longer
+ * holds; compact, they sit in the SA's slot next to the lines every
+ * packet reads anyway (sa.h, sa_slab.h), and sealing 1,408 bytes with
+ * AES-128 reads seven lines of them instead of eight (a 64-byte frame:
+ * five either way).
+ */
+#define GCM16_POWERS 17u
+struct gcm16_key {
+	uint8_t b[16 * (15 + GCM16_POWERS)];
+} __attribute__((aligned(64)));
+
+/* Where H^i (1 <= i <= 17) is for a key of nr rounds (FIPS 197 §5). */
+#define GCM16_HPOW(nr, i) (16u * ((unsigned)(nr) + 1u + GCM16_POWERS - (i)))
+/* Where ipsec-mb's VAES AVX-512 key data keeps H^i: after 240 bytes of
+ * round keys 48 powers, the highest first. */
+#define GCM16_IMB_HPOW(i) (16u * (63u - (i)))
+
+/* Nr of an AES key of key_bytes (16, 24 or 32): 10, 12 or 14. */
+static inline unsigned gcm16_rounds(unsigned key_bytes)
+{
+	return key_bytes == 16 ? 10 : key_bytes == 24 ? 12 : 14;
+}
 
 /* Up to this length the counter's low byte never carries (it starts at 2
  * and ends at 1 + blocks <= 255), and the counters are stepped faster. */
 #define GCM16_FAST_LEN (254u * 16u)
 
 bool gcm16_usable(void);
-void gcm16_seal(const struct gcm_key_data *kd, unsigned key_bytes,
+/* k from kd, ipsec-mb's VAES AVX-512 key data for a key of key_bytes. */
+void gcm16_key_init(struct gcm16_key *k, const struct gcm_key_data *kd,
+		    unsigned key_bytes);
+void gcm16_seal(const struct gcm16_key *k, unsigned key_bytes,
 		const uint8_t iv[12], const uint8_t *aad, unsigned aad_len,
 		const uint8_t *in, uint8_t *out, uint32_t len, uint8_t *tag,
 		unsigned tag_len);
-void gcm16_open(const struct gcm_key_data *kd, unsigned key_bytes,
+void gcm16_open(const struct gcm16_key *k, unsigned key_bytes,
 		const uint8_t iv[12], const uint8_t *aad, unsigned aad_len,
 		const uint8_t *in, uint8_t *out, uint32_t len, uint8_t *tag,
 		unsigned tag_len);

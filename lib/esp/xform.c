@@ -75,8 +75,23 @@ static uint8_t ghash_layout(const struct gcm_key_data *g)
 	return 8;
 }
 
-static int cipher_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
-		       const uint8_t *key)
+/* AES-GCM's keys into the caller's g16 where gcm16.h runs it: a copy of
+ * what it reads, half the size, the original wiped (gcm16.h). */
+static void gcm_keys(struct xform *x, struct gcm16_key *g16, unsigned key_len)
+{
+	x->ghash = ghash_layout(&x->k->gcm);
+	x->h1 = (uint16_t)(16 * (14 + (x->ghash & XF_GHASH_POWERS)));
+	if ((x->ghash & XF_GHASH_POWERS) != 48 || g16 == NULL || !gcm16_usable())
+		return;
+	gcm16_key_init(g16, &x->k->gcm, key_len);
+	secure_zero(&x->k->gcm, sizeof(x->k->gcm));
+	x->g16 = g16;
+	x->ghash |= XF_GHASH_G16;
+	x->h1 = (uint16_t)GCM16_HPOW(gcm16_rounds(key_len), 1);
+}
+
+static int cipher_init(struct xform *x, struct gcm16_key *g16, IMB_MGR *mb,
+		       const struct alg *a, const uint8_t *key)
 {
 	switch (a->cipher) {
 	case ALG_CIPHER_AES_GCM:
@@ -86,10 +101,7 @@ static int cipher_init(struct xform *x, IMB_MGR *mb, const struct alg *a,
 			IMB_AES128_GCM_PRE(mb, key, &x->k->gcm);
 		else
 			IMB_AES256_GCM_PRE(mb, key, &x->k->gcm);
-		x->ghash = ghash_layout(&x->k->gcm);
-		if ((x->ghash & XF_GHASH_POWERS) == 48 && gcm16_usable())
-			x->ghash |= XF_GHASH_G16;
-		x->h1 = (uint16_t)(16 * (14 + (x->ghash & XF_GHASH_POWERS)));
+		gcm_keys(x, g16, a->key_len);
 		return 0;
 	case ALG_CIPHER_CHACHA20_POLY1305:
 		x->cipher = IMB_CIPHER_CHACHA20_POLY1305;
@@ -124,7 +136,8 @@ static int ivkey_init(struct xform *x, IMB_MGR *mb)
 	return 0;
 }
 
-int xform_init(struct xform *x, struct xform_keys *keys, IMB_MGR *mb,
+int xform_init(struct xform *x, struct xform_keys *keys,
+	       struct gcm16_key *g16, IMB_MGR *mb,
 	       const struct alg *a, const uint8_t *ekey, unsigned ekey_len,
 	       const uint8_t *akey, unsigned akey_len, bool esn)
 {
@@ -144,7 +157,7 @@ int xform_init(struct xform *x, struct xform_keys *keys, IMB_MGR *mb,
 	x->aead = a->aead;
 	if (a->salt_len)	/* ekey may be NULL (ENCR_NULL) */
 		memcpy(x->salt, ekey + a->key_len, a->salt_len);
-	rc = cipher_init(x, mb, a, ekey);
+	rc = cipher_init(x, g16, mb, a, ekey);
 	if (rc == 0 && !a->aead) {
 		x->hash = integ_to_imb(a->integ);
 		hmac_pads(x, mb, akey, akey_len);
@@ -162,7 +175,9 @@ int xform_init(struct xform *x, struct xform_keys *keys, IMB_MGR *mb,
 
 void xform_clear(struct xform *x)
 {
-	if (x->k != NULL)
+	if (x->ghash & XF_GHASH_G16)
+		secure_zero(x->g16, sizeof(*x->g16));
+	else if (x->k != NULL)
 		secure_zero(x->k, sizeof(*x->k));
 	secure_zero(x, sizeof(*x));
 }
@@ -395,7 +410,7 @@ void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
 
 	nonce12(x, esp, s);
 	if (x->ghash & XF_GHASH_G16)
-		gcm16_seal(kd, x->key_bytes, s->iv, aad, x->esn ? 12 : 8,
+		gcm16_seal(x->g16, x->key_bytes, s->iv, aad, x->esn ? 12 : 8,
 			   pt, pt, pay_len, pt + pay_len, x->icv_len);
 	else if (x->key_bytes == 16)
 		IMB_AES128_GCM_ENC(mb, kd, &ctx, pt, pt, pay_len, s->iv, aad,
@@ -415,7 +430,7 @@ void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
 
 	nonce12(x, esp, s);
 	if (x->ghash & XF_GHASH_G16)
-		gcm16_open(kd, x->key_bytes, s->iv, aad, x->esn ? 12 : 8,
+		gcm16_open(x->g16, x->key_bytes, s->iv, aad, x->esn ? 12 : 8,
 			   ct, ct, pay_len, s->icv, x->icv_len);
 	else if (x->key_bytes == 16)
 		IMB_AES128_GCM_DEC(mb, kd, &ctx, ct, ct, pay_len, s->iv, aad,

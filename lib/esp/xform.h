@@ -9,6 +9,10 @@
  *  - xform_init() expands keys with the given manager (any lcore's: the
  *    results are plain data) and precomputes HMAC inner/outer states, so the
  *    per-packet path never touches raw keys. xform_clear() zeroes it all.
+ *  - AES-GCM's keys go to the caller's struct gcm16_key when one is given
+ *    and the CPU runs gcm16.h (XF_GHASH_G16): xf.g16 then points there and
+ *    the xform_keys given hold nothing; such an xform is sealed and
+ *    opened by xform_gcm_*() only, not by the job functions.
  *  - xform_job_encrypt / xform_job_decrypt describe one packet to a job;
  *    they only set fields and never submit. `esp` points at the ESP header
  *    inside the packet; the payload (what is encrypted) follows the IV. The
@@ -25,6 +29,7 @@
 #include <rte_common.h>
 #include <rte_prefetch.h>
 
+#include "esp/gcm16.h"
 #include "sa/alg.h"
 
 /* Per-packet scratch a job points into: lives until the job completes. */
@@ -76,8 +81,11 @@ struct xform {
 	uint8_t path;		/* enum xform_path */
 	uint8_t salt[4];
 	uint8_t ghash;		/* GCM: XF_GHASH_* layout of k->gcm (xform_init) */
-	uint16_t h1;		/* GCM: where H^1 is in k->gcm (XF_GHASH_*) */
-	struct xform_keys *k;	/* given to xform_init() */
+	uint16_t h1;		/* GCM: where H^1 is from k (XF_GHASH_*) */
+	union {
+		struct xform_keys *k;	/* given to xform_init() */
+		struct gcm16_key *g16;	/* instead, with XF_GHASH_G16 */
+	};
 };
 
 /*
@@ -89,12 +97,15 @@ struct xform {
  * finds out which (ghash_layout()), xform_prefetch_keys() uses it.
  */
 #define XF_GHASH_POWERS 0x3fu	/* N */
-#define XF_GHASH_G16 0x40u	/* N = 48, and sealed and opened by gcm16.h */
+#define XF_GHASH_G16 0x40u	/* sealed and opened by gcm16.h: the keys
+				 * are its own (g16, GCM16_HPOW) */
 #define XF_GHASH_KARATSUBA 0x80u
 
 /* keys: where the expanded keys go (the caller's, 64-byte aligned); x
- * points to them from now on. */
-int xform_init(struct xform *x, struct xform_keys *keys, IMB_MGR *mb,
+ * points to them from now on. g16: where AES-GCM's go when gcm16.h runs
+ * it (x->g16 then), or NULL to leave AES-GCM to ipsec-mb. */
+int xform_init(struct xform *x, struct xform_keys *keys,
+	       struct gcm16_key *g16, IMB_MGR *mb,
 	       const struct alg *a, const uint8_t *ekey, unsigned ekey_len,
 	       const uint8_t *akey, unsigned akey_len, bool esn);
 /* Zero the parameters and the keys. */
@@ -191,7 +202,7 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 	if (x->ghash & XF_GHASH_G16) {	/* AES-GCM by gcm16.h, the usual */
 		/* H^i is at H^1 - 16 (i - 1); every line from H^top's to
 		 * H^1's, each step less than a line */
-		const char *h = (const char *)&x->k->gcm + x->h1;
+		const char *h = (const char *)x->g16 + x->h1;
 		const char *p = h - 16 * (RTE_MIN((pay_len + 15) / 16 + 2, 17u) - 1);
 
 		for (; p < h; p += 64)

@@ -12,7 +12,16 @@
 #include <rte_malloc.h>
 #include <rte_udp.h>
 
+#include "sa/sa_slab.h"
 #include "util/hex.h"
+
+/* What struct sa keeps apart from its slot (sa.h), in one allocation. */
+struct sa_cold {
+	struct sa_params p;
+	struct sa_sel sel[SA_TS_MAX];
+	struct xform_keys keys;
+	struct sa_ctr ctr[];
+};
 
 /* The outer header every packet of the SA starts from: IPv4 or IPv6 (tunnel
  * mode) and the UDP header of RFC 3948 encapsulation. Lengths, TOS, ID and
@@ -28,8 +37,8 @@ static void make_template(struct sa *sa)
 		ip->version_ihl = 0x45;
 		ip->time_to_live = sa->ttl;
 		ip->next_proto_id = proto;
-		ip->src_addr = sa->src.v4;
-		ip->dst_addr = sa->dst.v4;
+		ip->src_addr = sa->p->src.v4;
+		ip->dst_addr = sa->p->dst.v4;
 		/* host-order sum of the big-endian words; TOS, length, ID,
 		 * flags and checksum are zero here and added per packet */
 		sa->tmpl_sum = 0;
@@ -42,25 +51,25 @@ static void make_template(struct sa *sa)
 		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
 		ip->proto = proto;
 		ip->hop_limits = sa->ttl;
-		memcpy(ip->src_addr, sa->src.b, 16);
-		memcpy(ip->dst_addr, sa->dst.b, 16);
+		memcpy(ip->src_addr, sa->p->src.b, 16);
+		memcpy(ip->dst_addr, sa->p->dst.b, 16);
 		t += sizeof(*ip);
 	}
 	if (sa->encap) {
 		struct rte_udp_hdr *u = (struct rte_udp_hdr *)t;
 
-		u->src_port = rte_cpu_to_be_16(sa->p.encap_sport);
-		u->dst_port = rte_cpu_to_be_16(sa->p.encap_dport);
+		u->src_port = rte_cpu_to_be_16(sa->p->encap_sport);
+		u->dst_port = rte_cpu_to_be_16(sa->p->encap_dport);
 	}
 }
 
 static void set_limits(struct sa *sa)
 {
-	const struct sa_lifetime *l = &sa->p.life;
+	const struct sa_lifetime *l = &sa->p->life;
 
 	/* RFC 4303 §3.3.3: without ESN the counter must not cycle, so the
 	 * last usable number is 2^32 - 1. */
-	sa->seq_limit = sa->p.esn ? UINT64_MAX : UINT32_MAX;
+	sa->seq_limit = sa->p->esn ? UINT64_MAX : UINT32_MAX;
 	if (l->hard_packets && l->hard_packets < sa->seq_limit)
 		sa->seq_limit = l->hard_packets;
 	sa->soft_packets = l->soft_packets ? l->soft_packets : UINT64_MAX;
@@ -113,8 +122,8 @@ static void prefix_words(const struct ip_prefix *p, uint64_t v[2], uint64_t m[2]
 
 static void init_selectors(struct sa *sa)
 {
-	for (unsigned i = 0; i < sa->p.n_ts && i < SA_TS_MAX; i++) {
-		const struct ts *t = &sa->p.ts[i];
+	for (unsigned i = 0; i < sa->p->n_ts && i < SA_TS_MAX; i++) {
+		const struct ts *t = &sa->p->ts[i];
 		struct sa_sel *s = &sa->sel[i];
 
 		s->af = t->src.addr.family;
@@ -130,7 +139,7 @@ static void init_selectors(struct sa *sa)
 		prefix_words(&t->dst, v, m);
 		s->lo[2] = v[0], s->hi[2] = v[1], s->lo[3] = m[0], s->hi[3] = m[1];
 	}
-	sa->n_sel = sa->p.n_ts < SA_TS_MAX ? sa->p.n_ts : SA_TS_MAX;
+	sa->n_sel = sa->p->n_ts < SA_TS_MAX ? sa->p->n_ts : SA_TS_MAX;
 	if (sa->dir == SA_DIR_IN && sa->n_sel && sa->sel[0].af == AF_INET) {
 		const struct sa_sel *t = &sa->sel[0];	/* words' low halves */
 
@@ -147,7 +156,7 @@ static void init_selectors(struct sa *sa)
 static int init_crypto(struct sa *sa, const struct sa_params *p, void *mb,
 		       char *err, size_t errlen)
 {
-	int rc = xform_init(&sa->xf, &sa->keys, mb, p->alg, p->enc_key,
+	int rc = xform_init(&sa->xf, sa->keys, &sa->g16, mb, p->alg, p->enc_key,
 			    p->enc_key_len, p->auth_key, p->auth_key_len, p->esn);
 
 	if (rc < 0)
@@ -160,30 +169,53 @@ static int init_crypto(struct sa *sa, const struct sa_params *p, void *mb,
  * a window), and the outer destination the ESP must be addressed to. */
 static int init_inbound(struct sa *sa, int socket, char *err, size_t errlen)
 {
-	size_t wsz = replay_words_size(sa->p.replay_window);
+	size_t wsz = replay_words_size(sa->p->replay_window);
 
 	if (sa->dir != SA_DIR_IN)
 		return 0;
-	memcpy(sa->outer_dst, sa->dst.b, sizeof(sa->outer_dst));
+	memcpy(sa->outer_dst, sa->p->dst.b, sizeof(sa->outer_dst));
 	if (wsz) {
 		sa->rw_words = rte_zmalloc_socket("replay", wsz, RTE_CACHE_LINE_SIZE,
 						  socket);
 		if (sa->rw_words == NULL) {
 			snprintf(err, errlen, "SA %s: no memory for the replay window",
-				 sa->p.name);
+				 sa->p->name);
 			return -ENOMEM;
 		}
 	}
-	replay_init(&sa->rw, sa->p.replay_window, sa->p.esn, sa->rw_words);
+	replay_init(&sa->rw, sa->p->replay_window, sa->p->esn, sa->rw_words);
 	if (sa->one_worker)	/* its worker is the only one to commit */
 		replay_one_writer(&sa->rw);
 	return 0;
 }
 
+/* The slot and what it keeps apart; sa_free() undoes it at any point. */
+static struct sa *sa_alloc(unsigned n_workers, enum sa_dir dir, int socket)
+{
+	struct sa *sa = sa_slab_get(dir, socket);
+	struct sa_cold *c;
+
+	if (sa == NULL)
+		return NULL;
+	sa->dir = (uint8_t)dir;
+	sa->socket = socket;
+	c = rte_zmalloc_socket("sa", sizeof(*c) + n_workers * sizeof(struct sa_ctr),
+			       RTE_CACHE_LINE_SIZE, socket);
+	if (c == NULL) {
+		sa_slab_put(sa, dir, socket);
+		return NULL;
+	}
+	sa->n_ctr = n_workers;
+	sa->p = &c->p;
+	sa->sel = c->sel;
+	sa->keys = &c->keys;
+	sa->ctr = c->ctr;
+	return sa;
+}
+
 struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 		     void *imb_mgr, int socket, char *err, size_t errlen)
 {
-	size_t sz = sizeof(struct sa) + n_workers * sizeof(struct sa_ctr);
 	struct sa *sa;
 
 	/* the per-packet lines of sa.h's layout stay what sa_prefetch fetches */
@@ -192,21 +224,22 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	RTE_BUILD_BUG_ON(offsetof(struct sa, tmpl) + 28 > 2 * RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct sa, sel4) + sizeof(struct sa_sel4) >
 			 2 * RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, g16) != 3 * RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(sizeof(struct sa) != 14 * RTE_CACHE_LINE_SIZE);
 
 	if (p->alg == NULL || p->proto != SA_PROTO_ESP) {
 		snprintf(err, errlen, "SA %s: only ESP with a known suite", p->name);
 		return NULL;
 	}
-	sa = rte_zmalloc_socket("sa", sz, RTE_CACHE_LINE_SIZE, socket);
+	sa = sa_alloc(n_workers, p->dir, socket);
 	if (sa == NULL) {
 		snprintf(err, errlen, "SA %s: out of memory", p->name);
 		return NULL;
 	}
-	sa->p = *p;
-	secure_zero(sa->p.enc_key, sizeof(sa->p.enc_key));
-	secure_zero(sa->p.auth_key, sizeof(sa->p.auth_key));
+	*sa->p = *p;
+	secure_zero(sa->p->enc_key, sizeof(sa->p->enc_key));
+	secure_zero(sa->p->auth_key, sizeof(sa->p->auth_key));
 	sa->id = id;
-	sa->n_ctr = n_workers;
 	sa->one_worker = n_workers == 1;
 	sa->spi_be = rte_cpu_to_be_32(p->spi);
 	sa->dir = (uint8_t)p->dir;
@@ -216,8 +249,6 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	sa->ttl = p->ttl ? p->ttl : 64;
 	sa->df = p->df;
 	sa->dscp = p->dscp;
-	sa->src = p->src;
-	sa->dst = p->dst;
 	sa->created_tsc = rte_get_tsc_cycles();
 	if (init_crypto(sa, p, imb_mgr, err, errlen) < 0 ||
 	    init_inbound(sa, socket, err, errlen) < 0) {
@@ -234,12 +265,21 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 
 void sa_free(struct sa *sa)
 {
+	enum sa_dir dir;
+	int socket;
+
 	if (sa == NULL)
 		return;
 	xform_clear(&sa->xf);
 	rte_free(sa->rw_words);
+	if (sa->p != NULL) {	/* the first member of its sa_cold */
+		secure_zero(sa->p, sizeof(struct sa_cold) + sa->n_ctr * sizeof(struct sa_ctr));
+		rte_free(sa->p);
+	}
+	dir = (enum sa_dir)sa->dir;
+	socket = sa->socket;
 	secure_zero(sa, sizeof(*sa));
-	rte_free(sa);
+	sa_slab_put(sa, dir, socket);
 }
 
 /* Grant at least need from *total: up to a chunk more, but short of the

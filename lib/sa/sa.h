@@ -28,7 +28,17 @@
  *    traffic spread over thousands of SAs each is a miss): the read-mostly
  *    fields every packet needs in line 0, the sequence state with the
  *    run's other per-SA reads in line 1 (a worker takes it once per run,
- *    as it would a line of its own), the template in line 2.
+ *    as it would a line of its own; an IPv6 template ends in line 2),
+ *    AES-GCM's keys (gcm16.h) in lines 3-10; the rest of what the data
+ *    plane reads in lines 11-12, and what only the control plane and
+ *    rarer paths read (selectors, parameters, other suites' keys,
+ *    per-worker counters) apart.
+ *  - Packed: struct sa is 896 bytes, taken from slabs of its own
+ *    (sa_slab.h) rather than one by one from the heap, so that 10,000
+ *    SAs' per-packet lines lie in ~8 MB instead of being spread over
+ *    ~35 MB of 3.5 KB allocations, one page each: this machine's guests
+ *    are mapped in 4 KiB pages, the TLB reaches ~8 MB, and each page
+ *    beyond it is a page walk per packet.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -145,8 +155,10 @@ struct sa {
 		};
 	} __rte_cache_aligned;
 
-	/* Colder: the selectors (RFC 4301 §5.2), the first's IPv4 copy aside. */
-	struct sa_sel sel[SA_TS_MAX] __rte_cache_aligned;
+	/* Lines 3-10: AES-GCM's keys where gcm16.h runs it (xf.g16; every
+	 * other suite's are in `keys`, apart). With lines 0 and 1 they are
+	 * all a packet reads of its SA (sa_prefetch*). */
+	struct gcm16_key g16;
 
 	/* Lifetime totals (sa_life_take, once per chunk) and the rest. */
 	uint64_t bytes __rte_cache_aligned; /* lifetime taken by workers (sa_life);
@@ -154,15 +166,19 @@ struct sa {
 	uint64_t packets;		   /* the same, inbound */
 	uint64_t soft_bytes, hard_bytes, soft_packets, hard_packets;
 	uint64_t seq_limit;	/* outbound: last usable sequence number */
-	struct ip_addr src, dst;
 	uint32_t id;
 	uint64_t created_tsc;	/* for time lifetimes */
 	unsigned n_ctr;
+	int socket;		/* its slot's (sa_slab) */
 	struct replay_word *rw_words;	/* inbound with a window */
-	struct sa_params p;	/* description, keys zeroed */
-	struct xform_keys keys;	/* what xf.k points to (sa_prefetch_crypto) */
-	struct sa_ctr ctr[];	/* one per worker */
-};
+	/* Apart, in one allocation of their own (sa.c): what the control
+	 * plane, drops and rarer checks read. */
+	struct sa_sel *sel;	/* [SA_TS_MAX]: the selectors (RFC 4301
+				 * §5.2), the first's IPv4 copy in line 1 */
+	struct sa_params *p;	/* description, keys zeroed */
+	struct xform_keys *keys; /* what xf.k points to (not with XF_GHASH_G16) */
+	struct sa_ctr *ctr;	/* [n_ctr], one per worker */
+} __rte_aligned(2 * RTE_CACHE_LINE_SIZE);	/* sa_slab.h: line pairs */
 
 /* Outbound with one worker: runs are counted in sa->solo, not in the
  * worker's table. */
@@ -328,10 +344,13 @@ static inline unsigned sa_life_charge(struct sa *sa, unsigned worker,
 				      uint64_t packets, uint64_t bytes,
 				      bool inbound)
 {
-	struct sa_ctr *c = &sa->ctr[worker];
+	struct sa_ctr *c;
 
 	if (!sa->life_limits)	/* nothing to reach: no totals kept */
 		return 0;
+	/* only now: sa->ctr is in a line no packet reads otherwise (taken
+	 * first, it was a miss a run, in 64 at 10k SAs 15 % slower) */
+	c = &sa->ctr[worker];
 	if (likely(c->credit_bytes >= bytes && c->credit_packets >= packets)) {
 		c->credit_bytes -= bytes;
 		c->credit_packets -= packets;

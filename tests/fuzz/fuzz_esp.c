@@ -105,8 +105,8 @@ static void decap(const uint8_t *data, size_t size)
 	l3[3] = (uint8_t)(m->data_len - 14);
 	l3[8] = 64;
 	l3[9] = 50;
-	memcpy(l3 + 12, &sa_in->src.v4, 4);
-	memcpy(l3 + 16, &sa_in->dst.v4, 4);
+	memcpy(l3 + 12, &sa_in->p->src.v4, 4);
+	memcpy(l3 + 16, &sa_in->p->dst.v4, 4);
 	*(uint16_t *)(l3 + 10) = rte_ipv4_cksum((struct rte_ipv4_hdr *)l3);
 	esp = l3 + 20;
 	memcpy(esp, &sa_in->spi_be, 4);

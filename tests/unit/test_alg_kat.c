@@ -146,7 +146,7 @@ static void one_kat(const struct esp_kat *k)
 	if (a == NULL)
 		return;
 	CHECK(k->hdr_len == 8u + a->iv_len);
-	CHECK_MSG(xform_init(&xf, &xk, mb, a, k->ekey, k->ekey_len, k->akey,
+	CHECK_MSG(xform_init(&xf, &xk, NULL, mb, a, k->ekey, k->ekey_len, k->akey,
 			     k->akey_len, k->esn) == 0, "%s: xform_init", k->name);
 	expected_icv(k, a, icv);
 	if (k->icv != NULL && !a->aead) {	/* OpenSSL agrees with the RFC */
@@ -219,13 +219,14 @@ static void one_kat(const struct esp_kat *k)
 
 /*
  * AES-GCM vectors again through the calls the workers make (xform_gcm_seal,
- * xform_gcm_open: gcm16 where this CPU runs it, XF_GHASH_G16, else
- * ipsec-mb's direct API), not through jobs: the same ciphertext and ICV,
+ * xform_gcm_open: gcm16 on its own copy of the keys where this CPU runs
+ * it, XF_GHASH_G16, else ipsec-mb's direct API), not through jobs: the same ciphertext and ICV,
  * nothing written past the ICV, the plaintext back with the same computed
  * ICV. Returns 1 when gcm16 ran it.
  */
 static unsigned one_kat_direct(const struct esp_kat *k)
 {
+	static struct gcm16_key gk;
 	const struct alg *a = alg_find(k->suite);
 	uint8_t buf[1024] __attribute__((aligned(16)));
 	uint8_t icv[64];
@@ -234,10 +235,13 @@ static unsigned one_kat_direct(const struct esp_kat *k)
 	if (a == NULL || a->cipher != ALG_CIPHER_AES_GCM)
 		return 0;
 	expected_icv(k, a, icv);
-	CHECK(xform_init(&xf, &xk, mb, a, k->ekey, k->ekey_len, k->akey,
+	CHECK(xform_init(&xf, &xk, &gk, mb, a, k->ekey, k->ekey_len, k->akey,
 			 k->akey_len, k->esn) == 0);
 	CHECK(xform_is_direct(&xf));
 	g16 = (xf.ghash & XF_GHASH_G16) != 0;
+	CHECK_MSG(!g16 || (xf.g16 == &gk &&
+			   xf.h1 == GCM16_HPOW(gcm16_rounds(a->key_len), 1)),
+		  "%s: gcm16's keys", k->name);
 	memcpy(buf, k->hdr, k->hdr_len);
 	memcpy(buf + k->hdr_len, k->pt, k->len);
 	memset(buf + icv_off, 0xee, 32);
@@ -254,6 +258,7 @@ static unsigned one_kat_direct(const struct esp_kat *k)
 	CHECK_MSG(memcmp(scr.icv, icv, a->icv_len) == 0, "%s: direct computed ICV",
 		  k->name);
 	xform_clear(&xf);
+	CHECK(gk.b[0] == 0 && gk.b[sizeof(gk.b) - 1] == 0);	/* wiped */
 	return g16;
 }
 
@@ -284,7 +289,7 @@ static void round_trips(void)
 					akey[b] = (uint8_t)(b * 17 + i);
 				for (unsigned b = 0; b < n; b++)
 					pt[b] = (uint8_t)(b ^ n ^ i);
-				CHECK(xform_init(&xf, &xk, mb, a, ekey,
+				CHECK(xform_init(&xf, &xk, NULL, mb, a, ekey,
 						 a->key_len + a->salt_len, akey,
 						 a->auth_key_len, esn) == 0);
 				memcpy(buf, "\x12\x34\x56\x78", 4);
@@ -329,12 +334,12 @@ static void key_setup_and_ivs(void)
 	static const uint8_t zero_keys[sizeof(struct xform_keys)];
 
 	/* Lengths must be exactly key || salt and the HMAC key size. */
-	CHECK(xform_init(&xf, &xk, mb, gcm, key, 16, NULL, 0, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, mb, gcm, key, 20, key, 20, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, mb, cbc, key, 16, key, 20, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, mb, cbc, key, 20, key, 32, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, mb, ctr, key, 32, key, 32, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, mb, gcm, key, 20, NULL, 0, true) == 0);
+	CHECK(xform_init(&xf, &xk, NULL, mb, gcm, key, 16, NULL, 0, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, mb, gcm, key, 20, key, 20, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, mb, cbc, key, 16, key, 20, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, mb, cbc, key, 20, key, 32, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, mb, ctr, key, 32, key, 32, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, mb, gcm, key, 20, NULL, 0, true) == 0);
 	CHECK(memcmp(xf.salt, key + 16, 4) == 0);
 	CHECK(xf.esn && xf.icv_len == 16 && xf.iv_len == 8 && xf.block == 4);
 
@@ -349,8 +354,8 @@ static void key_setup_and_ivs(void)
 	/* CBC: unpredictable (RFC 3602 §2.4): not the counter, different for
 	 * every sequence number, and different between two SAs with the same
 	 * keys; but stable for one SA and one number. */
-	CHECK(xform_init(&xf, &xk, mb, cbc, key, 16, key, 32, false) == 0);
-	CHECK(xform_init(&x2, &xk2, mb, cbc, key, 16, key, 32, false) == 0);
+	CHECK(xform_init(&xf, &xk, NULL, mb, cbc, key, 16, key, 32, false) == 0);
+	CHECK(xform_init(&x2, &xk2, NULL, mb, cbc, key, 16, key, 32, false) == 0);
 	xform_make_iv(&xf, 1, iv1);
 	xform_make_iv(&xf, 2, iv2);
 	xform_make_iv(&xf, 1, iv3);
@@ -376,7 +381,7 @@ static void key_setup_and_ivs(void)
 	xform_clear(&x2);
 
 	/* NULL: no IV at all, nothing written. */
-	CHECK(xform_init(&xf, &xk, mb, nul, NULL, 0, key, 20, false) == 0);
+	CHECK(xform_init(&xf, &xk, NULL, mb, nul, NULL, 0, key, 20, false) == 0);
 	memset(iv1, 0x5a, sizeof(iv1));
 	xform_make_iv(&xf, 77, iv1);
 	CHECK(iv1[0] == 0x5a && iv1[15] == 0x5a);
@@ -426,7 +431,7 @@ static void ghash_layout_one(void (*init)(IMB_MGR *), const char *name)
 	if (m == NULL)
 		return;
 	init(m);
-	CHECK(xform_init(&xf, &k, m, gcm, key, 20, NULL, 0, false) == 0);
+	CHECK(xform_init(&xf, &k, NULL, m, gcm, key, 20, NULL, 0, false) == 0);
 	n = xf.ghash & XF_GHASH_POWERS;
 	CHECK_MSG(n == 8 || n == 48, "%s: %u powers", name, n);
 	CHECK_MSG(!(xf.ghash & XF_GHASH_KARATSUBA) || n == 8, "%s", name);

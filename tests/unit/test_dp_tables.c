@@ -105,7 +105,7 @@ int main(void)
 	CHECK(dp_reclaim_pending(dp) == 0);
 	CHECK_MSG(add(dp, 0x200, &id, err, sizeof(err)) == 0, "%s", err);
 	CHECK(id == 1);
-	CHECK(dp_sa_get(dp, 1) != NULL && dp_sa_get(dp, 1)->p.spi == 0x200);
+	CHECK(dp_sa_get(dp, 1) != NULL && dp_sa_get(dp, 1)->p->spi == 0x200);
 
 	/* A new SA at a held id would have read SA 1's counts: that the id
 	 * is not reused before the worker zeroes them is the point. */
@@ -126,7 +126,7 @@ int main(void)
 	CHECK_MSG(add(dp, 0x300, &id, err, sizeof(err)) == 0, "%s", err);
 	CHECK(id == 2);
 	CHECK(dp_reclaim_pending(dp) == 0);
-	CHECK(dp_sa_get(dp, 2) != NULL && dp_sa_get(dp, 2)->p.spi == 0x300);
+	CHECK(dp_sa_get(dp, 2) != NULL && dp_sa_get(dp, 2)->p->spi == 0x300);
 
 	/* Full with nothing held: full at once. */
 	worker_applies(w);

@@ -11,8 +11,8 @@
  *   -256, AAD of 0, 8, 12 and 20 bytes, tags of 8, 12 and 16 bytes,
  *   random keys, nonces and data: ciphertext and tag equal, and opening
  *   gives back the plaintext and the same tag;
- * - ipsec-mb's VAES AVX-512 code with the same key data, in place, as
- *   xform.c calls both;
+ * - ipsec-mb's VAES AVX-512 code with the key data gcm16's own copy is
+ *   made from (gcm16_key_init), in place, as xform.c calls both;
  * - bytes past the payload and the tag are left alone (masked stores).
  * Skipped (exit 77) where ipsec-mb does not run its VAES AVX-512 code or
  * the CPU lacks what gcm16 needs.
@@ -32,6 +32,7 @@
 
 static IMB_MGR *mb;
 static struct gcm_key_data kd __attribute__((aligned(64)));
+static struct gcm16_key gk;	/* gcm16's copy of kd */
 
 static void rnd(void *p, size_t n)
 {
@@ -48,6 +49,7 @@ static void pre(const uint8_t *key, unsigned key_bytes)
 		IMB_AES192_GCM_PRE(mb, key, &kd);
 	else
 		IMB_AES256_GCM_PRE(mb, key, &kd);
+	gcm16_key_init(&gk, &kd, key_bytes);
 }
 
 /* OpenSSL's seal: ciphertext into ct, the full 16-byte tag into tag. */
@@ -133,19 +135,19 @@ static void known_answers(void)
 		CHECK(unhex(t->ct, ct, sizeof(ct)) == pl);
 		unhex(t->tag, tag, sizeof(tag));
 		pre(key, (unsigned)kl);
-		gcm16_seal(&kd, (unsigned)kl, iv, aad, (unsigned)al, pt, out,
+		gcm16_seal(&gk, (unsigned)kl, iv, aad, (unsigned)al, pt, out,
 			   (uint32_t)pl, got, 16);
 		CHECK_MSG(memcmp(out, ct, pl) == 0, "case %zu ciphertext", i);
 		CHECK_MSG(memcmp(got, tag, 16) == 0, "case %zu tag", i);
 		memset(got, 0, sizeof(got));
-		gcm16_open(&kd, (unsigned)kl, iv, aad, (unsigned)al, ct, back,
+		gcm16_open(&gk, (unsigned)kl, iv, aad, (unsigned)al, ct, back,
 			   (uint32_t)pl, got, 16);
 		CHECK_MSG(memcmp(back, pt, pl) == 0, "case %zu plaintext", i);
 		CHECK_MSG(memcmp(got, tag, 16) == 0, "case %zu open tag", i);
 	}
 }
 
-typedef void gcm16_fn(const struct gcm_key_data *, unsigned, const uint8_t *,
+typedef void gcm16_fn(const struct gcm16_key *, unsigned, const uint8_t *,
 		      const uint8_t *, unsigned, const uint8_t *, uint8_t *,
 		      uint32_t, uint8_t *, unsigned);
 
@@ -163,7 +165,7 @@ static unsigned one_way(gcm16_fn *fn, unsigned key_bytes, const uint8_t *iv,
 
 	memset(out, guard, len + 64);
 	memset(got, guard, sizeof(got));
-	fn(&kd, key_bytes, iv, aad, aad_len, in, out, len, got, tag_len);
+	fn(&gk, key_bytes, iv, aad, aad_len, in, out, len, got, tag_len);
 	bad += memcmp(out, want, len) != 0;
 	bad += memcmp(got, want_tag, tag_len) != 0;
 	for (unsigned i = 0; i < 64; i++)
@@ -240,14 +242,14 @@ static void against_ipsec_mb(void)
 			IMB_AES128_GCM_ENC(mb, &kd, &ctx, a, a, len, iv, aad, al, ta, 16);
 		else
 			IMB_AES256_GCM_ENC(mb, &kd, &ctx, a, a, len, iv, aad, al, ta, 16);
-		gcm16_seal(&kd, kb, iv, aad, al, b, b, len, tb, 16);
+		gcm16_seal(&gk, kb, iv, aad, al, b, b, len, tb, 16);
 		bad += memcmp(a, b, len) != 0 || memcmp(ta, tb, 16) != 0;
 		/* open ipsec-mb's ciphertext in place */
 		if (kb == 16)
 			IMB_AES128_GCM_DEC(mb, &kd, &ctx, a, a, len, iv, aad, al, ta, 16);
 		else
 			IMB_AES256_GCM_DEC(mb, &kd, &ctx, a, a, len, iv, aad, al, ta, 16);
-		gcm16_open(&kd, kb, iv, aad, al, b, b, len, tb, 16);
+		gcm16_open(&gk, kb, iv, aad, al, b, b, len, tb, 16);
 		bad += memcmp(a, b, len) != 0 || memcmp(ta, tb, 16) != 0;
 	}
 	CHECK_MSG(bad == 0, "%u mismatches with ipsec-mb", bad);
@@ -262,7 +264,7 @@ int main(void)
 		return 1;
 	init_mb_mgr_auto(mb, NULL);
 	pre(key, 16);
-	if (memcmp((uint8_t *)&kd + GCM16_HPOW(1), zero, 16) == 0 ||
+	if (memcmp((uint8_t *)&kd + GCM16_IMB_HPOW(1), zero, 16) == 0 ||
 	    !gcm16_usable()) {
 		printf("skipped: no VAES AVX-512 GCM layout or CPU support here\n");
 		free_mb_mgr(mb);
@@ -272,6 +274,7 @@ int main(void)
 	lengths();
 	against_ipsec_mb();
 	secure_zero(&kd, sizeof(kd));
+	secure_zero(&gk, sizeof(gk));
 	free_mb_mgr(mb);
 	return check_summary();
 }

@@ -22,6 +22,7 @@ static struct sa *new_sa(unsigned workers, uint64_t soft_b, uint64_t hard_b,
 
 	memset(sa, 0, sizeof(*sa) + workers * sizeof(struct sa_ctr));
 	sa->n_ctr = workers;
+	sa->ctr = (struct sa_ctr *)(sa + 1);	/* sa_create() puts them apart */
 	sa->soft_bytes = soft_b;
 	sa->hard_bytes = hard_b;
 	sa->soft_packets = soft_p;
