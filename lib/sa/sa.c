@@ -23,6 +23,11 @@ struct sa_cold {
 	struct sa_ctr ctr[];
 };
 
+static size_t cold_size(unsigned n_workers)
+{
+	return sizeof(struct sa_cold) + n_workers * sizeof(struct sa_ctr);
+}
+
 /* The outer header every packet of the SA starts from: IPv4 or IPv6 (tunnel
  * mode) and the UDP header of RFC 3948 encapsulation. Lengths, TOS, ID and
  * checksum are per packet. */
@@ -189,7 +194,8 @@ static int init_inbound(struct sa *sa, int socket, char *err, size_t errlen)
 	return 0;
 }
 
-/* The slot and what it keeps apart; sa_free() undoes it at any point. */
+/* The slot (dir set: sa_free() needs it) and what it keeps apart;
+ * sa_free() undoes it at any point. */
 static struct sa *sa_alloc(unsigned n_workers, enum sa_dir dir, int socket)
 {
 	struct sa *sa = sa_slab_get(dir, socket);
@@ -199,8 +205,7 @@ static struct sa *sa_alloc(unsigned n_workers, enum sa_dir dir, int socket)
 		return NULL;
 	sa->dir = (uint8_t)dir;
 	sa->socket = socket;
-	c = rte_zmalloc_socket("sa", sizeof(*c) + n_workers * sizeof(struct sa_ctr),
-			       RTE_CACHE_LINE_SIZE, socket);
+	c = rte_zmalloc_socket("sa", cold_size(n_workers), RTE_CACHE_LINE_SIZE, socket);
 	if (c == NULL) {
 		sa_slab_put(sa, dir, socket);
 		return NULL;
@@ -242,7 +247,6 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	sa->id = id;
 	sa->one_worker = n_workers == 1;
 	sa->spi_be = rte_cpu_to_be_32(p->spi);
-	sa->dir = (uint8_t)p->dir;
 	sa->mode = (uint8_t)p->mode;
 	sa->outer_af = p->dst.family;
 	sa->encap = p->encap;
@@ -272,9 +276,11 @@ void sa_free(struct sa *sa)
 		return;
 	xform_clear(&sa->xf);
 	rte_free(sa->rw_words);
-	if (sa->p != NULL) {	/* the first member of its sa_cold */
-		secure_zero(sa->p, sizeof(struct sa_cold) + sa->n_ctr * sizeof(struct sa_ctr));
-		rte_free(sa->p);
+	if (sa->p != NULL) {
+		struct sa_cold *c = container_of(sa->p, struct sa_cold, p);
+
+		secure_zero(c, cold_size(sa->n_ctr));
+		rte_free(c);
 	}
 	dir = (enum sa_dir)sa->dir;
 	socket = sa->socket;

@@ -33,12 +33,9 @@
  *    plane reads in lines 11-12, and what only the control plane and
  *    rarer paths read (selectors, parameters, other suites' keys,
  *    per-worker counters) apart.
- *  - Packed: struct sa is 896 bytes, taken from slabs of its own
- *    (sa_slab.h) rather than one by one from the heap, so that 10,000
- *    SAs' per-packet lines lie in ~8 MB instead of being spread over
- *    ~35 MB of 3.5 KB allocations, one page each: this machine's guests
- *    are mapped in 4 KiB pages, the TLB reaches ~8 MB, and each page
- *    beyond it is a page walk per packet.
+ *  - Packed: struct sa is 896 bytes, taken from per-direction slabs of
+ *    its own (sa_slab.h: why, and what it measured) rather than one 3.5 KB
+ *    heap allocation each.
  */
 #include <stdbool.h>
 #include <stdint.h>
