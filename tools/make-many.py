@@ -2,7 +2,7 @@
 """Many tunnels: configurations with N SA pairs and a big SPD, and their captures.
 
   tools/make-many.py [--out /tmp/esprit-many] [--sas 1000,10000] [--rules 100000]
-                     [--packets 20000] [--sizes 64,1420] [--no-captures]
+                     [--packets 20000] [--sizes 64,1420] [--hot 16] [--no-captures]
 
 Writes into OUT (large: not for the repository):
   sa1.conf          the baseline: 1 SA pair, its 2 protect rules
@@ -13,6 +13,13 @@ Writes into OUT (large: not for the repository):
                     so that the two run paired on the same frames:
                     tools/bench-ab.py -c OUT/sa10000.conf --captures OUT/sa10000
                       --packets 20000 --dir out --size 64 BIN@OUT/sa1-wide.conf BIN
+  sa<N>-hot<K>.conf for the largest N and each K of --hot: sa<N>.conf, but pair i's
+                    outbound rule protects with o<i mod K>, so that on sa<N>'s
+                    captures every packet still has an SA other than the one
+                    before it (one-packet runs) while only K SAs' lines are in use
+                    and stay cached. Outbound, for pairing as sa1-wide.conf is:
+                    sa1-wide against sa<N>-hot16 is what one-packet runs cost,
+                    sa<N>-hot16 against sa<N> what the SAs' memory costs.
   <name>/           captures for each, made with tools/benchlib.py as bench.py makes
                     them: out-SIZE-n<P>-q0of1.pcap (plaintext, P frames over the N
                     outbound SAs in turn) and in-SIZE-...pcap (ESP, each SA's SPI and
@@ -88,10 +95,11 @@ def sa_pair(i):
             f'\t  replay_window = 0; }}')
 
 
-def protect_rules(i, net=None):
+def protect_rules(i, net=None, hot=0):
+    """hot: the outbound rule protects with o<i mod hot> (sa<N>-hot<K>.conf)."""
     net = net or remote(i)
     return (f'\t{{ direction = "out"; src = "{LOCAL}"; dst = "{net}"; priority = 1000; '
-            f'action = "protect"; sa = "o{i}"; }},\n'
+            f'action = "protect"; sa = "o{i % hot if hot else i}"; }},\n'
             f'\t{{ direction = "in"; src = "{net}"; dst = "{LOCAL}"; priority = 1000; '
             f'action = "protect"; sa = "i{i}"; }}')
 
@@ -108,14 +116,15 @@ def filler_rule(j):
             f'dport = {1 + (j * 7919) % 65000}; priority = {1 + j % 900}; action = "{action}"; }}')
 
 
-def write_config(path, n, rules, packets, caps, net=None):
-    """net: the one pair's remote subnet instead of remote(0) (sa1-wide)."""
+def write_config(path, n, rules, packets, caps, net=None, hot=0):
+    """net: the one pair's remote subnet instead of remote(0) (sa1-wide);
+    hot: see protect_rules."""
     filler = max(0, rules - 2 * n)
     with open(path + ".tmp", "w") as f:
         f.write(HEADER.format(n=n, rules=2 * n + filler, filler=filler, caps=caps,
                               packets=packets, mbufs=2 * packets + 16384))
         f.write("\nsas = (\n" + ",\n".join(sa_pair(i) for i in range(n)) + "\n);\n")
-        f.write("\nspd = (\n" + ",\n".join(protect_rules(i, net) for i in range(n)))
+        f.write("\nspd = (\n" + ",\n".join(protect_rules(i, net, hot) for i in range(n)))
         if filler:
             f.write(",\n" + ",\n".join(filler_rule(j) for j in range(filler)))
         f.write("\n);\n")
@@ -130,16 +139,28 @@ def main(argv):
     p.add_argument("--rules", type=int, default=100000, help="SPD rules in each (%(default)s)")
     p.add_argument("--packets", type=int, default=20000, help="frames per capture (%(default)s)")
     p.add_argument("--sizes", default="64,1420", help="capture frame sizes, with FCS (%(default)s)")
+    p.add_argument("--hot", default="16",
+                   help="K of the sa<N>-hot<K>.conf oracles, for the largest N (%(default)s)")
     p.add_argument("--no-captures", action="store_true", help="configurations only")
     a = p.parse_args(argv)
-    counts = [int(x) for x in a.sas.split(",") if x]
-    if max(counts) > 65536 or 2 * max(counts) > a.rules:
-        p.error("at most 65536 SA pairs, and --rules must leave room for 2 rules per pair")
+    try:
+        counts = [int(x) for x in a.sas.split(",") if x]
+        hots = [int(x) for x in a.hot.split(",") if x]
+    except ValueError:
+        p.error("--sas and --hot take comma-separated numbers")
+    if not counts or min(counts) < 1 or max(counts) > 65536 or 2 * max(counts) > a.rules:
+        p.error("1 to 65536 SA pairs, and --rules must leave room for 2 rules per pair")
+    if any(k < 1 or k > max(counts) for k in hots):
+        p.error(f"--hot: each K from 1 to the largest --sas ({max(counts)})")
     os.makedirs(a.out, exist_ok=True)
     scenarios = [("sa1", 1, 2), ("sa1-spd", 1, a.rules)] + [(f"sa{n}", n, a.rules) for n in counts]
     index = {"packets": a.packets, "sizes": a.sizes.split(","), "scenarios": []}
     write_config(os.path.join(a.out, "sa1-wide.conf"), 1, 2, a.packets,
                  os.path.join(a.out, "sa1"), net="10.0.0.0/8")
+    nmax = max(counts)
+    for k in hots:
+        write_config(os.path.join(a.out, f"sa{nmax}-hot{k}.conf"), nmax, a.rules, a.packets,
+                     os.path.join(a.out, f"sa{nmax}"), hot=k)
     for name, n, rules in scenarios:
         path = os.path.join(a.out, name + ".conf")
         caps = os.path.join(a.out, name)
