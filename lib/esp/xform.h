@@ -230,6 +230,12 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 	} else if (x->path == XF_PATH_ETM) {
 		rte_prefetch0(x->k->ipad);
 		rte_prefetch0(x->k->opad);
+		if (!decrypt && x->cipher == IMB_CIPHER_CBC) {
+			/* the IV key (xform_make_iv, at encapsulation) */
+			rte_prefetch0(x->k->ivkey);
+			rte_prefetch0((const char *)x->k->ivkey + 64);
+			rte_prefetch0((const char *)x->k->ivkey + 128);
+		}
 	}
 }
 
