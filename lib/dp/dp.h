@@ -33,6 +33,7 @@
 
 #include "conf/conf.h"
 #include "dp/counters.h"
+#include "esp/ivgen.h"
 #include "net/neigh.h"
 #include "net/pkt.h"
 #include "net/route.h"
@@ -188,6 +189,7 @@ struct worker {
 	struct nh_cache_ent nhc[NHC_SIZE];
 	struct rte_ip_frag_tbl *frag_tbl;	/* fragments for us */
 	struct rte_ip_frag_death_row death_row;
+	struct ivgen ivg;	/* AES-CBC IVs of this worker's packets */
 };
 
 struct dp {

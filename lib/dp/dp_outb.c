@@ -313,7 +313,7 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 	}
 	pkts = k;
 	if (sa->xf.cipher == IMB_CIPHER_CBC) /* IVs for the run at once */
-		xform_make_ivs(&sa->xf, seq, k, ivs);
+		ivgen_take(&w->ivg, k, ivs);
 	for (unsigned i = 0; i < k; i++, seq++) {
 		struct esp_item *x = &it[i];
 		int rc;
@@ -366,7 +366,9 @@ run_one(struct worker *w, struct esp_item *x)
 	if (unlikely(mac == 0))
 		return false;
 	if (unlikely(esp_outb_encap_iv(sa, x->m, &x->pi, used + 1, w->ip_id,
-				       NULL, &x->esp, &x->pay_len) != 0))
+				       sa->xf.cipher == IMB_CIPHER_CBC
+					       ? ivgen_next(&w->ivg) : NULL,
+				       &x->esp, &x->pay_len) != 0))
 		return false;	/* the packet is untouched: run_encap drops it */
 	w->ip_id++;
 	__atomic_store_n(&sa->seq, used + 1, __ATOMIC_RELAXED);

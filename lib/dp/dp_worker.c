@@ -225,6 +225,11 @@ static int worker_tables(struct dp *dp, struct worker *w, char *err, size_t errl
 	w->mb_etm = imb_inst_mgr(w->imb, false, w->socket);
 	w->mb_narrow = dp_narrow_used(dp) ? imb_inst_mgr(w->imb, true, w->socket)
 					  : NULL;
+	if (w->mb && ivgen_init(&w->ivg, w->mb) < 0) {
+		snprintf(err, errlen, "worker %u: no random bytes for the CBC IV key",
+			 w->id);
+		return -EIO;
+	}
 	if (!w->sad || !w->sa_by_id || !w->run_cnt || !w->msg || !w->mb ||
 	    !w->mb_etm ||
 	    (dp_narrow_used(dp) && !w->mb_narrow) ||
@@ -297,6 +302,7 @@ void dp_workers_free(struct dp *dp)
 		rte_free(w->run_cnt);
 		rte_ring_free(w->msg);
 		wk_reasm_free(w);
+		ivgen_clear(&w->ivg);
 		imb_inst_mgr_free(w->mb);
 		imb_inst_mgr_free(w->mb_etm);
 		imb_inst_mgr_free(w->mb_narrow);

@@ -32,8 +32,8 @@
 int esp_outb_encap(const struct sa *sa, struct rte_mbuf *m,
 		   const struct pkt_info *pi, uint64_t seq, uint16_t ip_id,
 		   uint8_t **esp, uint32_t *pay_len);
-/* The same with the explicit IV given (xform_make_ivs() for a run of
- * packets); NULL: made here as esp_outb_encap() does. */
+/* The same with the explicit IV given (a worker's, ivgen.h); NULL: made
+ * here as esp_outb_encap() does (xform_make_iv). */
 int esp_outb_encap_iv(const struct sa *sa, struct rte_mbuf *m,
 		      const struct pkt_info *pi, uint64_t seq, uint16_t ip_id,
 		      const uint8_t *iv, uint8_t **esp, uint32_t *pay_len);

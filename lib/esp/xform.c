@@ -194,39 +194,6 @@ static inline void cbc_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 	_mm_storeu_si128((__m128i *)iv, b);
 }
 
-/* cbc_iv() for eight consecutive numbers at once, round by round. */
-static inline void cbc_iv8(const struct xform *x, uint64_t seq, uint8_t (*iv)[16],
-			   unsigned n)
-{
-	const __m128i *rk = (const __m128i *)x->k->ivkey;
-	__m128i b[8], k = _mm_load_si128(&rk[0]);
-
-	for (unsigned j = 0; j < 8; j++)
-		b[j] = _mm_xor_si128(_mm_set_epi64x(0, (long long)(seq + j)), k);
-	for (int r = 1; r < 10; r++) {
-		k = _mm_load_si128(&rk[r]);
-		for (unsigned j = 0; j < 8; j++)
-			b[j] = _mm_aesenc_si128(b[j], k);
-	}
-	k = _mm_load_si128(&rk[10]);
-	for (unsigned j = 0; j < 8; j++)
-		b[j] = _mm_aesenclast_si128(b[j], k);
-	for (unsigned j = 0; j < n; j++)
-		_mm_storeu_si128((__m128i *)iv[j], b[j]);
-}
-
-void xform_make_ivs(const struct xform *x, uint64_t seq, unsigned n,
-		    uint8_t (*iv)[16])
-{
-	if (x->cipher != IMB_CIPHER_CBC) {
-		for (unsigned i = 0; i < n; i++)
-			xform_make_iv(x, seq + i, iv[i]);
-		return;
-	}
-	for (unsigned i = 0; i < n; i += 8)
-		cbc_iv8(x, seq + i, iv + i, n - i < 8 ? n - i : 8);
-}
-
 void xform_make_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 {
 	uint64_t be;

@@ -142,13 +142,10 @@ static inline void xform_copy_small(uint8_t *d, const uint8_t *s, unsigned n)
 	}
 }
 
-/* The explicit IV for a packet with this 64-bit sequence number. */
+/* The explicit IV for a packet with this 64-bit sequence number. For CBC
+ * the encryption of the number under the SA's IV key: esp_outb_encap()'s
+ * way when no IV is given; the workers give their own (ivgen.h). */
 void xform_make_iv(const struct xform *x, uint64_t seq, uint8_t *iv);
-/* The IVs of n packets numbered seq, seq + 1, ...: for CBC eight AES
- * encryptions interleaved (one alone is a chain of ten dependent aesenc,
- * ~40 cycles of latency per packet); others as xform_make_iv(). */
-void xform_make_ivs(const struct xform *x, uint64_t seq, unsigned n,
-		    uint8_t (*iv)[16]);
 
 /*
  * Encrypt: esp = ESP header (SPI, seq) followed by IV (already written) and
@@ -230,12 +227,6 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 	} else if (x->path == XF_PATH_ETM) {
 		rte_prefetch0(x->k->ipad);
 		rte_prefetch0(x->k->opad);
-		if (!decrypt && x->cipher == IMB_CIPHER_CBC) {
-			/* the IV key (xform_make_iv, at encapsulation) */
-			rte_prefetch0(x->k->ivkey);
-			rte_prefetch0((const char *)x->k->ivkey + 64);
-			rte_prefetch0((const char *)x->k->ivkey + 128);
-		}
 	}
 }
 
