@@ -61,9 +61,10 @@ struct xform_keys {
 	} __attribute__((aligned(64)));
 	uint8_t ipad[64] __attribute__((aligned(64)));
 	uint8_t opad[64];
-	/* CBC: IVs must be unpredictable (RFC 3602 §2.4); they are the AES
-	 * encryption of the 64-bit sequence number under this separate random
-	 * key, one aesenc chain per packet instead of a random source. */
+	/* CBC: IVs must be unpredictable (RFC 3602 §2.4); xform_make_iv()'s
+	 * are the AES encryption of the 64-bit sequence number under this
+	 * separate random key. The workers give their own (ivgen.h) and never
+	 * read it: it serves esp_outb_encap() without a given IV. */
 	uint32_t ivkey[44] __attribute__((aligned(64)));
 };
 
