@@ -269,6 +269,15 @@ static void ob_send(struct worker *w, struct esp_item *it)
 	wk_fwd(w, m, sa->mode == SA_MODE_TUNNEL ? sa->outer_af : it->pi.af, true);
 }
 
+/* The explicit IV of a packet of sa: AES-CBC's from the worker's stream
+ * (ivgen.h, which makes them in batches of its own), none (NULL) for the
+ * counter-based suites, whose IV esp_outb_encap_iv() writes from the
+ * sequence number. */
+static inline const uint8_t *ob_iv(struct worker *w, const struct sa *sa)
+{
+	return sa->xf.cipher == IMB_CIPHER_CBC ? ivgen_next(&w->ivg) : NULL;
+}
+
 /* May a run of k packets of sa (the last number used: `used`) take its
  * sequence numbers with a plain store and no other decision? One worker,
  * no lifetime limits, alive and below its packet limits: all in seq_check
@@ -289,7 +298,6 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 	struct sa_count *ctr;
 	uint64_t seq, pkts, bytes = 0;
 	uint64_t used = __atomic_load_n(&sa->seq, __ATOMIC_RELAXED);
-	uint8_t ivs[DP_BURST_MAX][16];
 	unsigned n, fit = 0;
 
 	run_egress(sa, &eg);
@@ -312,15 +320,12 @@ run_encap(struct worker *w, struct esp_item *it, unsigned k)
 			run_drop(w, sa, it + k, n - k);
 	}
 	pkts = k;
-	if (sa->xf.cipher == IMB_CIPHER_CBC) /* IVs for the run at once */
-		ivgen_take(&w->ivg, k, ivs);
 	for (unsigned i = 0; i < k; i++, seq++) {
 		struct esp_item *x = &it[i];
 		int rc;
 
 		rc = esp_outb_encap_iv(sa, x->m, &x->pi, seq, w->ip_id++,
-				       sa->xf.cipher == IMB_CIPHER_CBC ? ivs[i] : NULL,
-				       &x->esp, &x->pay_len);
+				       ob_iv(w, sa), &x->esp, &x->pay_len);
 		if (unlikely(rc != 0)) {
 			pkts--;
 			bytes -= x->pi.l3_tot;
@@ -366,9 +371,7 @@ run_one(struct worker *w, struct esp_item *x)
 	if (unlikely(mac == 0))
 		return false;
 	if (unlikely(esp_outb_encap_iv(sa, x->m, &x->pi, used + 1, w->ip_id,
-				       sa->xf.cipher == IMB_CIPHER_CBC
-					       ? ivgen_next(&w->ivg) : NULL,
-				       &x->esp, &x->pay_len) != 0))
+				       ob_iv(w, sa), &x->esp, &x->pay_len) != 0))
 		return false;	/* the packet is untouched: run_encap drops it */
 	w->ip_id++;
 	__atomic_store_n(&sa->seq, used + 1, __ATOMIC_RELAXED);

@@ -67,18 +67,3 @@ void ivgen_refill(struct ivgen *g)
 	g->ctr += IVGEN_N;
 	g->next = 0;
 }
-
-void ivgen_take(struct ivgen *g, unsigned n, uint8_t (*iv)[16])
-{
-	while (n > 0) {
-		unsigned k;
-
-		if (g->next == IVGEN_N)
-			ivgen_refill(g);
-		k = IVGEN_N - g->next < n ? IVGEN_N - g->next : n;
-		memcpy(iv, g->iv[g->next], 16u * k);
-		g->next += k;
-		iv += k;
-		n -= k;
-	}
-}

@@ -5,8 +5,9 @@
  * A worker's source of AES-CBC IVs.
  *
  * RFC 3602 §2.4 asks for IVs that are random and unpredictable. These are
- * an AES-128 counter-mode stream (the encryption of 0, 1, 2, ... in
- * aes_blocks.h's block format) under a key drawn from getrandom() when the
+ * an AES-128 counter-mode stream (the encryption of the blocks 0, 1, 2, ...,
+ * each the 64-bit number little-endian then eight zero bytes) under a key
+ * drawn from getrandom() when the
  * worker starts and known to nothing else: unpredictable without the key,
  * and never the encryption of the same block twice. NIST SP 800-90A's
  * CTR_DRBG is built the same way.
@@ -19,7 +20,7 @@
  * chains interleaved.
  *
  * Contract: ivgen_init() once, on the worker's behalf; afterwards only the
- * owning worker calls ivgen_next()/ivgen_take() (no locking). Nothing is
+ * owning worker calls ivgen_next() (no locking). Nothing is
  * allocated. ivgen_clear() wipes the key.
  */
 #include <stdint.h>
@@ -50,8 +51,5 @@ static inline const uint8_t *ivgen_next(struct ivgen *g)
 		ivgen_refill(g);
 	return g->iv[g->next++];
 }
-
-/* The next n IVs into iv. */
-void ivgen_take(struct ivgen *g, unsigned n, uint8_t (*iv)[16]);
 
 #endif
