@@ -34,25 +34,37 @@ static void aes128_ctr_blocks8(const uint32_t rk32[44], uint64_t first,
 		_mm_storeu_si128((__m128i *)out[j], b[j]);
 }
 
-void ivgen_init_key(struct ivgen *g, IMB_MGR *mb, const uint8_t key[16])
+static void expand(IMB_MGR *mb, const uint8_t key[16], uint32_t rk[44])
 {
-	uint32_t unused[44] __attribute__((aligned(16)));
+	uint32_t unused[44] __attribute__((aligned(16)));	/* decryption's */
 
-	memset(g, 0, sizeof(*g));
-	IMB_AES_KEYEXP_128(mb, key, g->rk, unused);
+	IMB_AES_KEYEXP_128(mb, key, rk, unused);
 	secure_zero(unused, sizeof(unused));
-	g->next = IVGEN_N;
 }
 
-int ivgen_init(struct ivgen *g, IMB_MGR *mb)
+int ivgen_random_key(IMB_MGR *mb, uint32_t rk[44])
 {
 	uint8_t k[16];
 
 	if (getrandom(k, sizeof(k), 0) != sizeof(k))
 		return -EIO;
-	ivgen_init_key(g, mb, k);
+	expand(mb, k, rk);
 	secure_zero(k, sizeof(k));
 	return 0;
+}
+
+void ivgen_init_key(struct ivgen *g, IMB_MGR *mb, const uint8_t key[16])
+{
+	memset(g, 0, sizeof(*g));
+	expand(mb, key, g->rk);
+	g->next = IVGEN_N;
+}
+
+int ivgen_init(struct ivgen *g, IMB_MGR *mb)
+{
+	memset(g, 0, sizeof(*g));
+	g->next = IVGEN_N;
+	return ivgen_random_key(mb, g->rk);
 }
 
 void ivgen_clear(struct ivgen *g)

@@ -39,6 +39,10 @@ struct ivgen {
 /* A fresh random key; -EIO when getrandom() gives none. mb: any
  * initialised manager, for the key expansion. */
 int ivgen_init(struct ivgen *g, IMB_MGR *mb);
+/* The encryption round keys of a fresh random AES-128 key, the key itself
+ * wiped; -EIO when getrandom() gives none. For IV keys: ivgen_init()'s,
+ * and the SA's of xform_make_iv(). */
+int ivgen_random_key(IMB_MGR *mb, uint32_t rk[44]);
 /* With this key instead (tests: known answers). */
 void ivgen_init_key(struct ivgen *g, IMB_MGR *mb, const uint8_t key[16]);
 void ivgen_clear(struct ivgen *g);

@@ -3,13 +3,13 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 #include <emmintrin.h>
 #include <wmmintrin.h>
 
 #include <rte_byteorder.h>
 
 #include "esp/gcm16.h"
+#include "esp/ivgen.h"
 #include "esp/hmac_x16.h"
 #include "util/hex.h"
 
@@ -123,19 +123,6 @@ static int cipher_init(struct xform *x, struct gcm16_key *g16, IMB_MGR *mb,
 	return -EINVAL;
 }
 
-static int ivkey_init(struct xform *x, IMB_MGR *mb)
-{
-	uint8_t k[16];
-	uint32_t unused[44] __attribute__((aligned(16)));
-
-	if (getrandom(k, sizeof(k), 0) != sizeof(k))
-		return -EIO;
-	IMB_AES_KEYEXP_128(mb, k, x->k->ivkey, unused);
-	secure_zero(k, sizeof(k));
-	secure_zero(unused, sizeof(unused));
-	return 0;
-}
-
 int xform_init(struct xform *x, struct xform_keys *keys,
 	       struct gcm16_key *g16, IMB_MGR *mb,
 	       const struct alg *a, const uint8_t *ekey, unsigned ekey_len,
@@ -163,7 +150,7 @@ int xform_init(struct xform *x, struct xform_keys *keys,
 		hmac_pads(x, mb, akey, akey_len);
 	}
 	if (rc == 0 && a->cipher == ALG_CIPHER_AES_CBC)
-		rc = ivkey_init(x, mb);
+		rc = ivgen_random_key(mb, x->k->ivkey);
 	x->path = x->cipher == IMB_CIPHER_GCM ? XF_PATH_GCM
 		  : (x->cipher == IMB_CIPHER_CBC || x->cipher == IMB_CIPHER_CNTR) &&
 				    x->hash != IMB_AUTH_NULL
