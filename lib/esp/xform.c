@@ -79,14 +79,14 @@ static uint8_t ghash_layout(const struct gcm_key_data *g)
  * what it reads, half the size, the original wiped (gcm16.h). */
 static void gcm_keys(struct xform *x, struct gcm16_key *g16, unsigned key_len)
 {
-	x->ghash = ghash_layout(&x->k->gcm);
-	x->h1 = (uint16_t)(16 * (14 + (x->ghash & XF_GHASH_POWERS)));
-	if ((x->ghash & XF_GHASH_POWERS) != 48 || g16 == NULL || !gcm16_usable())
+	x->layout = ghash_layout(&x->k->gcm);
+	x->h1 = (uint16_t)(16 * (14 + (x->layout & XF_GHASH_POWERS)));
+	if ((x->layout & XF_GHASH_POWERS) != 48 || g16 == NULL || !gcm16_usable())
 		return;
 	gcm16_key_init(g16, &x->k->gcm, key_len);
 	secure_zero(&x->k->gcm, sizeof(x->k->gcm));
 	x->g16 = g16;
-	x->ghash |= XF_GHASH_G16;
+	x->layout |= XF_SLOT;
 	x->h1 = (uint16_t)GCM16_HPOW(gcm16_rounds(key_len), 1);
 }
 
@@ -123,8 +123,32 @@ static int cipher_init(struct xform *x, struct gcm16_key *g16, IMB_MGR *mb,
 	return -EINVAL;
 }
 
+/* An encrypt-then-MAC suite's keys for one direction into the slot
+ * (struct xform_etm_keys), wiped where they were; the IV key stays, for
+ * xform_make_iv() (the workers never read it). */
+static void etm_keys(struct xform *x, struct xform_etm_keys *e, bool inbound)
+{
+	struct xform_keys *k = x->k;
+	unsigned rk = 16 * (x->key_bytes == 16 ? 11 : 15);
+	unsigned pl = xform_etm_pad_len(x), pad = RTE_ALIGN_CEIL(rk, pl);
+
+	RTE_BUILD_BUG_ON(sizeof(union xform_slot) != sizeof(struct gcm16_key));
+	memset(e, 0, sizeof(*e));
+	memcpy(e->b, inbound && x->cipher == IMB_CIPHER_CBC ? k->aes.dec : k->aes.enc,
+	       rk);
+	memcpy(e->b + pad, k->ipad, pl);
+	memcpy(e->b + pad + pl, k->opad, pl);
+	e->rest = k;
+	secure_zero(&k->aes, sizeof(k->aes));
+	secure_zero(k->ipad, sizeof(k->ipad));
+	secure_zero(k->opad, sizeof(k->opad));
+	x->pad = (uint16_t)pad;
+	x->layout |= XF_SLOT;
+	x->etm = e;
+}
+
 int xform_init(struct xform *x, struct xform_keys *keys,
-	       struct gcm16_key *g16, IMB_MGR *mb,
+	       union xform_slot *slot, bool inbound, IMB_MGR *mb,
 	       const struct alg *a, const uint8_t *ekey, unsigned ekey_len,
 	       const uint8_t *akey, unsigned akey_len, bool esn)
 {
@@ -144,7 +168,7 @@ int xform_init(struct xform *x, struct xform_keys *keys,
 	x->aead = a->aead;
 	if (a->salt_len)	/* ekey may be NULL (ENCR_NULL) */
 		memcpy(x->salt, ekey + a->key_len, a->salt_len);
-	rc = cipher_init(x, g16, mb, a, ekey);
+	rc = cipher_init(x, slot ? &slot->g16 : NULL, mb, a, ekey);
 	if (rc == 0 && !a->aead) {
 		x->hash = integ_to_imb(a->integ);
 		hmac_pads(x, mb, akey, akey_len);
@@ -155,6 +179,8 @@ int xform_init(struct xform *x, struct xform_keys *keys,
 		  : (x->cipher == IMB_CIPHER_CBC || x->cipher == IMB_CIPHER_CNTR) &&
 				    x->hash != IMB_AUTH_NULL
 			  ? XF_PATH_ETM : XF_PATH_JOB;
+	if (rc == 0 && x->path == XF_PATH_ETM && slot != NULL)
+		etm_keys(x, &slot->etm, inbound);
 	if (rc < 0)
 		xform_clear(x);
 	return rc;
@@ -162,7 +188,10 @@ int xform_init(struct xform *x, struct xform_keys *keys,
 
 void xform_clear(struct xform *x)
 {
-	if (x->ghash & XF_GHASH_G16)
+	if ((x->layout & XF_SLOT) && x->path == XF_PATH_ETM) {
+		secure_zero(x->etm->rest, sizeof(*x->etm->rest));
+		secure_zero(x->etm, sizeof(*x->etm));
+	} else if (x->layout & XF_SLOT)
 		secure_zero(x->g16, sizeof(*x->g16));
 	else if (x->k != NULL)
 		secure_zero(x->k, sizeof(*x->k));
@@ -171,7 +200,8 @@ void xform_clear(struct xform *x)
 
 static inline void cbc_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 {
-	const __m128i *rk = (const __m128i *)x->k->ivkey;
+	const __m128i *rk = (const __m128i *)(x->layout & XF_SLOT ? x->etm->rest->ivkey
+								  : x->k->ivkey);
 	__m128i b = _mm_set_epi64x(0, (long long)seq);
 
 	b = _mm_xor_si128(b, _mm_load_si128(&rk[0]));
@@ -282,8 +312,20 @@ static inline void job_aead(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 static inline void job_etm(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 			   uint32_t pay_len, struct xform_scratch *s)
 {
-	j->enc_keys = x->k->aes.enc;
-	j->dec_keys = x->k->aes.dec;
+	const uint8_t *ipad, *opad;
+
+	if (x->layout & XF_SLOT) {	/* the one direction's schedule */
+		j->enc_keys = x->etm->b;
+		j->dec_keys = x->etm->b;
+		ipad = x->etm->b + x->pad;
+		opad = ipad + xform_etm_pad_len(x);
+	} else {
+		j->enc_keys = x->k->aes.enc;
+		/* CTR only encrypts */
+		j->dec_keys = x->cipher == IMB_CIPHER_CNTR ? x->k->aes.enc : x->k->aes.dec;
+		ipad = x->k->ipad;
+		opad = x->k->opad;
+	}
 	if (x->cipher == IMB_CIPHER_CBC) {
 		j->iv = esp + 8;
 		j->iv_len_in_bytes = 16;
@@ -291,15 +333,14 @@ static inline void job_etm(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 		nonce12(x, esp, s);
 		j->iv = s->iv;		/* nonce || IV; counter 1 appended */
 		j->iv_len_in_bytes = 12;
-		j->dec_keys = x->k->aes.enc;	/* CTR only encrypts */
 	} else {
 		j->iv = NULL;
 		j->iv_len_in_bytes = 0;
 	}
 	j->hash_start_src_offset_in_bytes = 0;
 	j->msg_len_to_hash_in_bytes = 8 + x->iv_len + pay_len + (x->esn ? 4 : 0);
-	j->u.HMAC._hashed_auth_key_xor_ipad = x->k->ipad;
-	j->u.HMAC._hashed_auth_key_xor_opad = x->k->opad;
+	j->u.HMAC._hashed_auth_key_xor_ipad = ipad;
+	j->u.HMAC._hashed_auth_key_xor_opad = opad;
 }
 
 static inline void put_seq_hi(uint8_t *p, uint32_t seq_hi)
@@ -363,7 +404,7 @@ void xform_gcm_seal(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
 	const struct gcm_key_data *kd = &x->k->gcm;
 
 	nonce12(x, esp, s);
-	if (x->ghash & XF_GHASH_G16)
+	if (x->layout & XF_SLOT)
 		gcm16_seal(x->g16, x->key_bytes, s->iv, aad, x->esn ? 12 : 8,
 			   pt, pt, pay_len, pt + pay_len, x->icv_len);
 	else if (x->key_bytes == 16)
@@ -383,7 +424,7 @@ void xform_gcm_open(const struct xform *x, IMB_MGR *mb, uint8_t *esp,
 	const struct gcm_key_data *kd = &x->k->gcm;
 
 	nonce12(x, esp, s);
-	if (x->ghash & XF_GHASH_G16)
+	if (x->layout & XF_SLOT)
 		gcm16_open(x->g16, x->key_bytes, s->iv, aad, x->esn ? 12 : 8,
 			   ct, ct, pay_len, s->icv, x->icv_len);
 	else if (x->key_bytes == 16)

@@ -9,10 +9,12 @@
  *  - xform_init() expands keys with the given manager (any lcore's: the
  *    results are plain data) and precomputes HMAC inner/outer states, so the
  *    per-packet path never touches raw keys. xform_clear() zeroes it all.
- *  - AES-GCM's keys go to the caller's struct gcm16_key when one is given
- *    and the CPU runs gcm16.h (XF_GHASH_G16): xf.g16 then points there and
- *    the xform_keys given hold nothing; such an xform is sealed and
- *    opened by xform_gcm_*() only, not by the job functions.
+ *  - Where the caller gives a slot (union xform_slot), the keys a packet
+ *    reads go there (XF_SLOT) and the xform_keys given keep the rest:
+ *    AES-GCM's when the CPU runs gcm16.h (xf.g16; such an xform is sealed
+ *    and opened by xform_gcm_*() only, not by the job functions), and an
+ *    encrypt-then-MAC suite's for one direction (xf.etm; such an xform
+ *    then only encrypts, or only decrypts).
  *  - xform_job_encrypt / xform_job_decrypt describe one packet to a job;
  *    they only set fields and never submit. `esp` points at the ESP header
  *    inside the packet; the payload (what is encrypted) follows the IV. The
@@ -69,6 +71,38 @@ struct xform_keys {
 };
 
 /*
+ * An encrypt-then-MAC SA's keys for the one direction it runs, compact, in
+ * the caller's slot (union xform_slot: an SA's lines 3-10, sa.h): the AES
+ * round keys of the schedule that direction uses (AES-CBC's decryption
+ * schedule inbound, else the encryption one), 16 (Nr + 1) bytes from b[0];
+ * then the hashed inner and outer pads (hmac_pads in xform.c), pad_len
+ * bytes each (xform_etm_pad_len: 32, or 64 for HMAC-SHA-384/512) from
+ * x->pad, which is the round keys' end rounded up to pad_len.
+ *
+ * Why: kept in struct xform_keys (~1.5 KB an SA, sized for ipsec-mb's
+ * GCM key data, allocated apart with the SA's parameters), a packet of an
+ * AES-128-CBC + HMAC-SHA1 SA read five key lines from a region of ~35 MB
+ * for 10,000 SAs, beyond this guest's TLB reach; here it reads four (176
+ * bytes of round keys and two 32-byte pads), next to the SA's lines 0-1
+ * in its slab (docs/performance.md, thirteenth session).
+ */
+#define XF_ETM_BYTES (16 * 16 + 2 * 64)	/* AES-256 and HMAC-SHA-512 */
+struct xform_etm_keys {
+	uint8_t b[XF_ETM_BYTES];
+	/* the xform_keys given to xform_init(): AES-CBC's IV key, which
+	 * only xform_make_iv() reads (no worker), and nothing else */
+	struct xform_keys *rest;
+} __attribute__((aligned(64)));
+
+/* Where xform_init() puts the keys a packet reads when the caller gives
+ * a place for them (XF_SLOT): gcm16's for AES-GCM, run by gcm16.h, or an
+ * encrypt-then-MAC suite's for one direction. */
+union xform_slot {
+	struct gcm16_key g16;
+	struct xform_etm_keys etm;
+};
+
+/*
  * What a packet's crypto needs besides the keys: 24 bytes, so that it
  * shares a cache line with the SA's other per-packet fields (sa.h) while
  * the keys, ~1.3 KB, live apart.
@@ -81,13 +115,28 @@ struct xform {
 	bool esn, aead;
 	uint8_t path;		/* enum xform_path */
 	uint8_t salt[4];
-	uint8_t ghash;		/* GCM: XF_GHASH_* layout of k->gcm (xform_init) */
-	uint16_t h1;		/* GCM: where H^1 is from k (XF_GHASH_*) */
+	uint8_t layout;		/* where the keys are: XF_SLOT or not; for
+				 * AES-GCM the XF_GHASH_* layout of k->gcm */
+	union {
+		uint16_t h1;	/* GCM: where H^1 is from k (XF_GHASH_*) */
+		uint16_t pad;	/* ETM in the slot: where the inner pad is */
+	};
 	union {
 		struct xform_keys *k;	/* given to xform_init() */
-		struct gcm16_key *g16;	/* instead, with XF_GHASH_G16 */
+		/* instead, with XF_SLOT, in the slot given: */
+		struct gcm16_key *g16;		/* AES-GCM */
+		struct xform_etm_keys *etm;	/* encrypt-then-MAC suites */
 	};
 };
+
+/* An encrypt-then-MAC suite's hashed pad, as struct xform_etm_keys keeps
+ * it: the hash's state (SHA-1's 20 bytes, SHA-256's 32) in 32 bytes, or
+ * SHA-384/512's in 64. */
+static inline unsigned xform_etm_pad_len(const struct xform *x)
+{
+	return x->hash == IMB_AUTH_HMAC_SHA_384 || x->hash == IMB_AUTH_HMAC_SHA_512
+		       ? 64 : 32;
+}
 
 /*
  * Where ipsec-mb's GCM precompute put the GHASH keys: it depends on the code
@@ -98,15 +147,19 @@ struct xform {
  * finds out which (ghash_layout()), xform_prefetch_keys() uses it.
  */
 #define XF_GHASH_POWERS 0x3fu	/* N */
-#define XF_GHASH_G16 0x40u	/* sealed and opened by gcm16.h: the keys
-				 * are its own (g16, GCM16_HPOW) */
+/* The keys are in the caller's union xform_slot: AES-GCM's gcm16.h's own,
+ * which then seals and opens it (g16, GCM16_HPOW); an encrypt-then-MAC
+ * suite's for one direction (etm, struct xform_etm_keys). */
+#define XF_SLOT 0x40u
 #define XF_GHASH_KARATSUBA 0x80u
 
 /* keys: where the expanded keys go (the caller's, 64-byte aligned); x
- * points to them from now on. g16: where AES-GCM's go when gcm16.h runs
- * it (x->g16 then), or NULL to leave AES-GCM to ipsec-mb. */
+ * points to them from now on. slot: where the keys a packet reads go
+ * instead (XF_SLOT), or NULL: AES-GCM's when gcm16.h runs it (x->g16),
+ * else left to ipsec-mb; an encrypt-then-MAC suite's for the direction
+ * `inbound` says (x->etm), which is then the only one x may run. */
 int xform_init(struct xform *x, struct xform_keys *keys,
-	       struct gcm16_key *g16, IMB_MGR *mb,
+	       union xform_slot *slot, bool inbound, IMB_MGR *mb,
 	       const struct alg *a, const uint8_t *ekey, unsigned ekey_len,
 	       const uint8_t *akey, unsigned akey_len, bool esn);
 /* Zero the parameters and the keys. */
@@ -178,7 +231,7 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
  * fetched, as a flush+reload of ipsec-mb 1.3's code showed it reads them
  * (VAES AVX-512, AVX2: the lines of H^n..H^1; SSE and AVX: below 128 bytes
  * only H^1's, above it every power and the Karatsuba halves). Our own
- * AES-GCM (XF_GHASH_G16, gcm16.h) multiplies by H^min(n + 2, 17)..H^1:
+ * AES-GCM (XF_SLOT, gcm16.h) multiplies by H^min(n + 2, 17)..H^1:
  * a 64-byte frame's 52-byte payload by H^6..H^1, two lines; a payload of
  * 225 bytes or more by H^17..H^1, five lines, where ipsec-mb's 48-block
  * code read twelve. Reads x's line, so call it once that is cached.
@@ -186,9 +239,13 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 				       uint32_t pay_len)
 {
+	/* x->k, x->g16 and x->etm are one pointer: the round keys are at
+	 * its start in all but the inbound AES-CBC schedule of xform_keys */
 	const char *k = (const char *)x->k;
+	bool slot = x->layout & XF_SLOT;
 
-	if (x->path == XF_PATH_ETM && decrypt && x->cipher == IMB_CIPHER_CBC)
+	if (x->path == XF_PATH_ETM && decrypt && x->cipher == IMB_CIPHER_CBC &&
+	    !slot)
 		k = (const char *)x->k->aes.dec;
 	/* round keys: 176 bytes (AES-128), 240 (AES-256); no loop, this
 	 * runs once per packet when every packet has an SA of its own */
@@ -197,7 +254,17 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 	rte_prefetch0(k + 128);
 	if (x->key_bytes > 16)
 		rte_prefetch0(k + 192);
-	if (x->ghash & XF_GHASH_G16) {	/* AES-GCM by gcm16.h, the usual */
+	if (x->path == XF_PATH_ETM) {
+		if (!slot) {
+			rte_prefetch0(x->k->ipad);
+			rte_prefetch0(x->k->opad);
+			return;
+		}
+		/* both pads in one line, but HMAC-SHA-384/512's */
+		rte_prefetch0(k + x->pad);
+		if (xform_etm_pad_len(x) > 32)
+			rte_prefetch0(k + x->pad + 64);
+	} else if (slot) {	/* AES-GCM by gcm16.h, the usual */
 		/* H^i is at H^1 - 16 (i - 1); every line from H^top's to
 		 * H^1's, each step less than a line */
 		const char *h = (const char *)x->g16 + x->h1;
@@ -207,7 +274,7 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 			rte_prefetch0(p);
 		rte_prefetch0(h);
 	} else if (x->path == XF_PATH_GCM) {
-		uint32_t h1 = x->h1, n = x->ghash & XF_GHASH_POWERS;
+		uint32_t h1 = x->h1, n = x->layout & XF_GHASH_POWERS;
 		uint32_t nb = (pay_len + 15) / 16;
 		/* the highest power the message is multiplied by */
 		uint32_t top = RTE_MIN(nb, n);
@@ -221,13 +288,10 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 			for (uint32_t off = 16 * (15 + n - top) & ~63u; /* H^top's */
 			     off < (h1 & ~63u); off += 64)
 				rte_prefetch0(k + off);
-		if ((x->ghash & XF_GHASH_KARATSUBA) && pay_len >= 128) {
+		if ((x->layout & XF_GHASH_KARATSUBA) && pay_len >= 128) {
 			rte_prefetch0(k + h1 + 64);	/* H^1_k .. H^8_k */
 			rte_prefetch0(k + h1 + 128);
 		}
-	} else if (x->path == XF_PATH_ETM) {
-		rte_prefetch0(x->k->ipad);
-		rte_prefetch0(x->k->opad);
 	}
 }
 
@@ -255,7 +319,7 @@ static inline bool xform_icv_equal(const uint8_t *a, const uint8_t *b,
  * AES-GCM is single-buffer: going through the job manager only adds its
  * bookkeeping (about half the cost of a 64-byte packet), so GCM SAs call
  * the cipher directly and complete at once: our own (gcm16.h) where the
- * SA's keys have the VAES AVX-512 layout (XF_GHASH_G16), else ipsec-mb's.
+ * SA's keys have the VAES AVX-512 layout (XF_SLOT), else ipsec-mb's.
  * Same framing and result as the job functions above; open writes the
  * computed ICV to s->icv.
  */

@@ -161,8 +161,9 @@ static void init_selectors(struct sa *sa)
 static int init_crypto(struct sa *sa, const struct sa_params *p, void *mb,
 		       char *err, size_t errlen)
 {
-	int rc = xform_init(&sa->xf, sa->keys, &sa->g16, mb, p->alg, p->enc_key,
-			    p->enc_key_len, p->auth_key, p->auth_key_len, p->esn);
+	int rc = xform_init(&sa->xf, sa->keys, &sa->slot, p->dir == SA_DIR_IN, mb,
+			    p->alg, p->enc_key, p->enc_key_len, p->auth_key,
+			    p->auth_key_len, p->esn);
 
 	if (rc < 0)
 		snprintf(err, errlen, "SA %s: key setup for %s failed", p->name,
@@ -229,7 +230,7 @@ struct sa *sa_create(const struct sa_params *p, uint32_t id, unsigned n_workers,
 	RTE_BUILD_BUG_ON(offsetof(struct sa, tmpl) + 28 > 2 * RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct sa, sel4) + sizeof(struct sa_sel4) >
 			 2 * RTE_CACHE_LINE_SIZE);
-	RTE_BUILD_BUG_ON(offsetof(struct sa, g16) != 3 * RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct sa, slot) != 3 * RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(sizeof(struct sa) != 14 * RTE_CACHE_LINE_SIZE);
 
 	if (p->alg == NULL || p->proto != SA_PROTO_ESP) {

@@ -29,7 +29,8 @@
  *    fields every packet needs in line 0, the sequence state with the
  *    run's other per-SA reads in line 1 (a worker takes it once per run,
  *    as it would a line of its own; an IPv6 template ends in line 2),
- *    AES-GCM's keys (gcm16.h) in lines 3-10; the rest of what the data
+ *    the keys a packet reads (AES-GCM's for gcm16.h, or an
+ *    encrypt-then-MAC suite's) in lines 3-10; the rest of what the data
  *    plane reads in lines 11-12, and what only the control plane and
  *    rarer paths read (selectors, parameters, other suites' keys,
  *    per-worker counters) apart.
@@ -152,10 +153,13 @@ struct sa {
 		};
 	} __rte_cache_aligned;
 
-	/* Lines 3-10: AES-GCM's keys where gcm16.h runs it (xf.g16; every
-	 * other suite's are in `keys`, apart). With lines 0 and 1 they are
-	 * all a packet reads of its SA (sa_prefetch*). */
-	struct gcm16_key g16;
+	/* Lines 3-10: the keys a packet reads (xform.h, XF_SLOT), where
+	 * gcm16.h runs AES-GCM (xf.g16) and for the encrypt-then-MAC suites
+	 * (xf.etm: this direction's round keys and HMAC pads, lines 3-6 for
+	 * AES-128-CBC with HMAC-SHA1); the rest of every suite's in `keys`,
+	 * apart. With lines 0 and 1 they are all a packet reads of its SA
+	 * (sa_prefetch*). */
+	union xform_slot slot;
 
 	/* Lifetime totals (sa_life_take, once per chunk) and the rest. */
 	uint64_t bytes __rte_cache_aligned; /* lifetime taken by workers (sa_life);
@@ -173,7 +177,7 @@ struct sa {
 	struct sa_sel *sel;	/* [SA_TS_MAX]: the selectors (RFC 4301
 				 * §5.2), the first's IPv4 copy in line 1 */
 	struct sa_params *p;	/* description, keys zeroed */
-	struct xform_keys *keys; /* what xf.k points to (not with XF_GHASH_G16) */
+	struct xform_keys *keys; /* what xf.k points to (not with XF_SLOT) */
 	struct sa_ctr *ctr;	/* [n_ctr], one per worker */
 } __rte_aligned(2 * RTE_CACHE_LINE_SIZE);	/* sa_slab.h: line pairs */
 

@@ -23,6 +23,7 @@
  * bit anywhere in what the ICV covers (or a wrong ESN high half) changes it.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,8 +134,31 @@ static bool decrypt_verifies(const struct esp_kat *k, uint8_t *buf)
 	return ct_memcmp(scr.icv, rx, xf.icv_len) == 0;
 }
 
-static void one_kat(const struct esp_kat *k)
+/* An encrypt-then-MAC xform with its keys in a slot (as every SA's,
+ * sa.h): there, for its direction only, and nowhere else. */
+static void check_slot(const struct esp_kat *k, const union xform_slot *sl)
 {
+	static const struct xform_keys zero;
+
+	/* which schedule is there the vector's bytes tell: the other one
+	 * gives another ciphertext, or plaintext */
+	CHECK_MSG((xf.layout & XF_SLOT) && xf.etm == &sl->etm, "%s: slot", k->name);
+	CHECK_MSG(xf.etm->rest == &xk, "%s: rest", k->name);
+	/* round keys and pads moved: what stays in xk is the IV key only */
+	CHECK_MSG(memcmp(&xk, &zero, offsetof(struct xform_keys, ivkey)) == 0,
+		  "%s: keys left behind", k->name);
+	CHECK_MSG(xf.pad % xform_etm_pad_len(&xf) == 0 &&
+			  xf.pad >= 16u * (xf.key_bytes == 16 ? 11 : 15) &&
+			  xf.pad + 2 * xform_etm_pad_len(&xf) <= XF_ETM_BYTES,
+		  "%s: pad at %u", k->name, xf.pad);
+}
+
+/* The vector k through the job functions; slots: with the keys in slots
+ * of one direction each (an outbound xform encrypts, an inbound one
+ * decrypts), for the encrypt-then-MAC suites only. */
+static void one_kat(const struct esp_kat *k, bool slots)
+{
+	static union xform_slot s_out, s_in;
 	const struct alg *a = alg_find(k->suite);
 	uint8_t buf[1024] __attribute__((aligned(16)));
 	uint8_t icv[64];
@@ -146,8 +170,15 @@ static void one_kat(const struct esp_kat *k)
 	if (a == NULL)
 		return;
 	CHECK(k->hdr_len == 8u + a->iv_len);
-	CHECK_MSG(xform_init(&xf, &xk, NULL, mb, a, k->ekey, k->ekey_len, k->akey,
-			     k->akey_len, k->esn) == 0, "%s: xform_init", k->name);
+	CHECK_MSG(xform_init(&xf, &xk, slots ? &s_out : NULL, false, mb, a, k->ekey,
+			     k->ekey_len, k->akey, k->akey_len, k->esn) == 0,
+		  "%s: xform_init", k->name);
+	if (slots && xf.path != XF_PATH_ETM) {
+		xform_clear(&xf);
+		return;
+	}
+	if (slots)
+		check_slot(k, &s_out);
 	expected_icv(k, a, icv);
 	if (k->icv != NULL && !a->aead) {	/* OpenSSL agrees with the RFC */
 		uint8_t esp[1024], ref[64];
@@ -173,6 +204,14 @@ static void one_kat(const struct esp_kat *k)
 	CHECK_MSG(memcmp(buf + icv_off, icv, a->icv_len) == 0, "%s: ICV", k->name);
 	CHECK_MSG(buf[icv_off + a->icv_len] == 0xee, "%s: wrote past the ICV",
 		  k->name);
+	if (slots) {	/* the other direction's xform decrypts */
+		xform_clear(&xf);
+		CHECK_MSG(memcmp(&s_out, &(union xform_slot){ 0 }, sizeof(s_out)) == 0,
+			  "%s: slot not wiped", k->name);
+		CHECK(xform_init(&xf, &xk, &s_in, true, mb, a, k->ekey, k->ekey_len,
+				 k->akey, k->akey_len, k->esn) == 0);
+		check_slot(k, &s_in);
+	}
 
 	/* Decrypt the published ciphertext: plaintext back, same ICV. */
 	memcpy(buf, k->hdr, k->hdr_len);
@@ -220,13 +259,13 @@ static void one_kat(const struct esp_kat *k)
 /*
  * AES-GCM vectors again through the calls the workers make (xform_gcm_seal,
  * xform_gcm_open: gcm16 on its own copy of the keys where this CPU runs
- * it, XF_GHASH_G16, else ipsec-mb's direct API), not through jobs: the same ciphertext and ICV,
+ * it, XF_SLOT, else ipsec-mb's direct API), not through jobs: the same ciphertext and ICV,
  * nothing written past the ICV, the plaintext back with the same computed
  * ICV. Returns 1 when gcm16 ran it.
  */
 static unsigned one_kat_direct(const struct esp_kat *k)
 {
-	static struct gcm16_key gk;
+	static union xform_slot gk;
 	const struct alg *a = alg_find(k->suite);
 	uint8_t buf[1024] __attribute__((aligned(16)));
 	uint8_t icv[64];
@@ -235,11 +274,11 @@ static unsigned one_kat_direct(const struct esp_kat *k)
 	if (a == NULL || a->cipher != ALG_CIPHER_AES_GCM)
 		return 0;
 	expected_icv(k, a, icv);
-	CHECK(xform_init(&xf, &xk, &gk, mb, a, k->ekey, k->ekey_len, k->akey,
+	CHECK(xform_init(&xf, &xk, &gk, false, mb, a, k->ekey, k->ekey_len, k->akey,
 			 k->akey_len, k->esn) == 0);
 	CHECK(xform_is_direct(&xf));
-	g16 = (xf.ghash & XF_GHASH_G16) != 0;
-	CHECK_MSG(!g16 || (xf.g16 == &gk &&
+	g16 = (xf.layout & XF_SLOT) != 0;
+	CHECK_MSG(!g16 || (xf.g16 == &gk.g16 &&
 			   xf.h1 == GCM16_HPOW(gcm16_rounds(a->key_len), 1)),
 		  "%s: gcm16's keys", k->name);
 	memcpy(buf, k->hdr, k->hdr_len);
@@ -258,7 +297,7 @@ static unsigned one_kat_direct(const struct esp_kat *k)
 	CHECK_MSG(memcmp(scr.icv, icv, a->icv_len) == 0, "%s: direct computed ICV",
 		  k->name);
 	xform_clear(&xf);
-	CHECK(gk.b[0] == 0 && gk.b[sizeof(gk.b) - 1] == 0);	/* wiped */
+	CHECK(gk.g16.b[0] == 0 && gk.g16.b[sizeof(gk.g16.b) - 1] == 0);	/* wiped */
 	return g16;
 }
 
@@ -289,7 +328,7 @@ static void round_trips(void)
 					akey[b] = (uint8_t)(b * 17 + i);
 				for (unsigned b = 0; b < n; b++)
 					pt[b] = (uint8_t)(b ^ n ^ i);
-				CHECK(xform_init(&xf, &xk, NULL, mb, a, ekey,
+				CHECK(xform_init(&xf, &xk, NULL, false, mb, a, ekey,
 						 a->key_len + a->salt_len, akey,
 						 a->auth_key_len, esn) == 0);
 				memcpy(buf, "\x12\x34\x56\x78", 4);
@@ -334,12 +373,12 @@ static void key_setup_and_ivs(void)
 	static const uint8_t zero_keys[sizeof(struct xform_keys)];
 
 	/* Lengths must be exactly key || salt and the HMAC key size. */
-	CHECK(xform_init(&xf, &xk, NULL, mb, gcm, key, 16, NULL, 0, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, NULL, mb, gcm, key, 20, key, 20, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, NULL, mb, cbc, key, 16, key, 20, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, NULL, mb, cbc, key, 20, key, 32, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, NULL, mb, ctr, key, 32, key, 32, false) == -EINVAL);
-	CHECK(xform_init(&xf, &xk, NULL, mb, gcm, key, 20, NULL, 0, true) == 0);
+	CHECK(xform_init(&xf, &xk, NULL, false, mb, gcm, key, 16, NULL, 0, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, false, mb, gcm, key, 20, key, 20, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, false, mb, cbc, key, 16, key, 20, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, false, mb, cbc, key, 20, key, 32, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, false, mb, ctr, key, 32, key, 32, false) == -EINVAL);
+	CHECK(xform_init(&xf, &xk, NULL, false, mb, gcm, key, 20, NULL, 0, true) == 0);
 	CHECK(memcmp(xf.salt, key + 16, 4) == 0);
 	CHECK(xf.esn && xf.icv_len == 16 && xf.iv_len == 8 && xf.block == 4);
 
@@ -354,8 +393,8 @@ static void key_setup_and_ivs(void)
 	/* CBC: unpredictable (RFC 3602 §2.4): not the counter, different for
 	 * every sequence number, and different between two SAs with the same
 	 * keys; but stable for one SA and one number. */
-	CHECK(xform_init(&xf, &xk, NULL, mb, cbc, key, 16, key, 32, false) == 0);
-	CHECK(xform_init(&x2, &xk2, NULL, mb, cbc, key, 16, key, 32, false) == 0);
+	CHECK(xform_init(&xf, &xk, NULL, false, mb, cbc, key, 16, key, 32, false) == 0);
+	CHECK(xform_init(&x2, &xk2, NULL, false, mb, cbc, key, 16, key, 32, false) == 0);
 	xform_make_iv(&xf, 1, iv1);
 	xform_make_iv(&xf, 2, iv2);
 	xform_make_iv(&xf, 1, iv3);
@@ -368,7 +407,7 @@ static void key_setup_and_ivs(void)
 	xform_clear(&x2);
 
 	/* NULL: no IV at all, nothing written. */
-	CHECK(xform_init(&xf, &xk, NULL, mb, nul, NULL, 0, key, 20, false) == 0);
+	CHECK(xform_init(&xf, &xk, NULL, false, mb, nul, NULL, 0, key, 20, false) == 0);
 	memset(iv1, 0x5a, sizeof(iv1));
 	xform_make_iv(&xf, 77, iv1);
 	CHECK(iv1[0] == 0x5a && iv1[15] == 0x5a);
@@ -418,21 +457,21 @@ static void ghash_layout_one(void (*init)(IMB_MGR *), const char *name)
 	if (m == NULL)
 		return;
 	init(m);
-	CHECK(xform_init(&xf, &k, NULL, m, gcm, key, 20, NULL, 0, false) == 0);
-	n = xf.ghash & XF_GHASH_POWERS;
+	CHECK(xform_init(&xf, &k, NULL, false, m, gcm, key, 20, NULL, 0, false) == 0);
+	n = xf.layout & XF_GHASH_POWERS;
 	CHECK_MSG(n == 8 || n == 48, "%s: %u powers", name, n);
-	CHECK_MSG(!(xf.ghash & XF_GHASH_KARATSUBA) || n == 8, "%s", name);
-	last = 14 + n * (xf.ghash & XF_GHASH_KARATSUBA ? 2 : 1);
+	CHECK_MSG(!(xf.layout & XF_GHASH_KARATSUBA) || n == 8, "%s", name);
+	last = 14 + n * (xf.layout & XF_GHASH_KARATSUBA ? 2 : 1);
 	/* 15: the first slot after the round keys; 63: the last of the struct */
 	for (unsigned slot = 15; slot < sizeof(struct gcm_key_data) / 16; slot++)
 		if (ghash_slots_used(m, &k, slot) != 0 && slot > last)
 			stray++;
 	CHECK_MSG(stray == 0, "%s: %u slots read outside the layout (0x%x)", name,
-		  stray, xf.ghash);
+		  stray, xf.layout);
 	CHECK_MSG(ghash_slots_used(m, &k, 14 + n) & 1, "%s: H^1 not at slot %u",
 		  name, 14 + n);
 	printf("GHASH keys (%s): %u powers%s\n", name, n,
-	       xf.ghash & XF_GHASH_KARATSUBA ? " and their Karatsuba halves" : "");
+	       xf.layout & XF_GHASH_KARATSUBA ? " and their Karatsuba halves" : "");
 	xform_clear(&xf);
 	free_mb_mgr(m);
 }
@@ -466,7 +505,8 @@ int main(void)
 	init_mb_mgr_auto(mb, NULL);
 
 	for (size_t i = 0; i < sizeof(esp_kats) / sizeof(esp_kats[0]); i++) {
-		one_kat(&esp_kats[i]);
+		one_kat(&esp_kats[i], false);
+		one_kat(&esp_kats[i], true);
 		g16 += one_kat_direct(&esp_kats[i]);
 	}
 	printf("AES-GCM vectors through xform_gcm_*: %u of them by gcm16\n", g16);

@@ -113,6 +113,8 @@ static bool x16_for(const struct sa *sa)
 	return sa->xf.path == XF_PATH_ETM && hmac_x16_usable(sa->xf.hash);
 }
 
+static struct sa *make_sa(const struct esp_frame *f, enum sa_dir dir);
+
 /* Scapy's ESP bytes at off, verified with the ICV on the 16-lane code and
  * decrypted as the data path does (dp_inb.c etm_open_flush): the
  * plaintext must be esp's (header, IV and plaintext before encryption). */
@@ -175,8 +177,13 @@ static void etm_seal_paths(const struct esp_frame *f, const struct sa *sa,
 			  f->name, k == 1 ? "the SSE" : "the same",
 			  hash ? "ipsec-mb" : "the 16-lane code");
 	}
-	if (x16_for(sa))
-		etm_open_x16(f, sa, off, esp, pay_len);
+	if (x16_for(sa)) {	/* sa only encrypts (its keys: xform.h) */
+		struct sa *in = make_sa(f, SA_DIR_IN);
+
+		if (in != NULL)
+			etm_open_x16(f, in, off, esp, pay_len);
+		sa_free(in);
+	}
 }
 
 /* Inner packet addresses (transport SAs protect the packet's own). */
