@@ -58,11 +58,42 @@ static int opt_uint(struct cctx *x, const config_setting_t *g, const char *key,
 	return r < 0 ? -1 : 0;
 }
 
+/* options.tune: each key given fixes one of the tuner's lengths. */
+static int parse_tune(struct cctx *x, const config_setting_t *opts,
+		      struct conf_tune *t)
+{
+	static const char *const keys[] = { "cbc_sse_max", "sha1_sse_max",
+					    "sha256_sse_max", "sha1_x16_max",
+					    "sha256_x16_max", NULL };
+	uint32_t *dst[] = { &t->cbc_sse, &t->sha1_sse, &t->sha256_sse,
+			    &t->sha1_x16, &t->sha256_x16 };
+	const config_setting_t *g = config_setting_get_member(opts, "tune");
+
+	for (unsigned i = 0; i < sizeof(dst) / sizeof(dst[0]); i++)
+		*dst[i] = CONF_TUNE_MEASURE;
+	if (g == NULL)
+		return 0;
+	if (!config_setting_is_group(g))
+		return cerr(x, g, "options: tune must be a group: { key = value; ... }");
+	if (conf_check_keys(x, g, "options.tune", keys) < 0)
+		return -1;
+	for (unsigned i = 0; i < sizeof(dst) / sizeof(dst[0]); i++) {
+		int64_t v;
+		int r = conf_get_int(x, g, keys[i], "options.tune", 0, 65535, false, &v);
+
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			*dst[i] = (uint32_t)v;
+	}
+	return 0;
+}
+
 static int parse_options(struct cctx *x, const config_setting_t *root)
 {
 	static const char *const keys[] = { "burst", "mbufs", "mbuf_size",
 					    "rx_desc", "tx_desc", "control_socket",
-					    NULL };
+					    "tune", NULL };
 	const config_setting_t *g = config_setting_get_member(root, "options");
 	struct conf *c = x->c;
 	const char *s;
@@ -75,10 +106,15 @@ static int parse_options(struct cctx *x, const config_setting_t *root)
 	c->burst = 0;
 	c->rx_desc = c->tx_desc = 1024;
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "%s", CTL_SOCKET_DEFAULT);
+	c->tune = (struct conf_tune){ CONF_TUNE_MEASURE, CONF_TUNE_MEASURE,
+				      CONF_TUNE_MEASURE, CONF_TUNE_MEASURE,
+				      CONF_TUNE_MEASURE };
 	if (g == NULL)
 		return 0;
 	if (!config_setting_is_group(g))
 		return cerr(x, g, "options must be a group: { key = value; ... }");
+	if (parse_tune(x, g, &c->tune) < 0)
+		return -1;
 	if (conf_check_keys(x, g, "options", keys) < 0 ||
 	    opt_uint(x, g, "burst", 1, 128, &c->burst) < 0 ||
 	    opt_uint(x, g, "mbufs", 0, INT32_MAX, &c->mbufs) < 0 ||

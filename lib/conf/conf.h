@@ -90,6 +90,14 @@ struct conf_spd_rule {
 	int line;
 };
 
+/* The longest payload (AES-CBC, bytes) or ICV message (HMAC) for which
+ * bursts of encrypt-then-MAC packets run on the SSE code, and on the
+ * 16-lane HMAC code (dp.h, xform_tune.h); 0: never. */
+#define CONF_TUNE_MEASURE UINT32_MAX
+struct conf_tune {
+	uint32_t cbc_sse, sha1_sse, sha256_sse, sha1_x16, sha256_x16;
+};
+
 struct conf_sa {
 	struct sa_params p;
 	int line;
@@ -120,6 +128,9 @@ struct conf {
 	unsigned mbuf_size;	/* data room per mbuf; 0 = from the largest MTU */
 	unsigned burst;		/* rx burst 1..128; 0 (default): adaptive */
 	unsigned rx_desc, tx_desc;
+	/* options.tune: what the start-up tuner would measure (xform_tune.h),
+	 * fixed; CONF_TUNE_MEASURE where not given */
+	struct conf_tune tune;
 	char ctl_socket[CONF_PATH_MAX];
 	/* Opaque sections handled by other modules (IKE): the parsed libconfig
 	 * tree is kept until conf_free so they can read it. */

@@ -139,17 +139,24 @@ static IMB_MGR *new_mgr(bool sse)
 	return imb_inst_mgr(NULL, sse, SOCKET_ID_ANY);
 }
 
+/* A length options.tune fixes, or what measure() finds; the 16-lane code
+ * only where it can run. */
+#define TUNED(pin, measure) ((pin) != CONF_TUNE_MEASURE ? (pin) : (measure))
+
 /*
  * An HMAC's three ways (dp.h): esprit's 16-lane code against ipsec-mb's
  * wide code (*x16), then the SSE code against the faster of the two
  * (*narrow); the SSE code is tried first, so no further than the 16-lane
- * code's range.
+ * code's range. pin_*: options.tune's, which replace the measurements.
  */
 static void tune_hmac(struct dp *dp, IMB_MGR *wide, IMB_MGR *sse, IMB_HASH_ALG h,
-		      uint32_t *narrow, uint32_t *x16)
+		      uint32_t pin_narrow, uint32_t pin_x16, uint32_t *narrow,
+		      uint32_t *x16)
 {
-	*x16 = hmac_x16_usable(h) ? xform_tune_hmac_narrow(wide, NULL, dp->burst, h) : 0;
-	*narrow = xform_tune_hmac_narrow(*x16 ? NULL : wide, sse, dp->burst, h);
+	*x16 = !hmac_x16_usable(h) ? 0
+	       : TUNED(pin_x16, xform_tune_hmac_narrow(wide, NULL, dp->burst, h));
+	*narrow = TUNED(pin_narrow,
+			xform_tune_hmac_narrow(*x16 ? NULL : wide, sse, dp->burst, h));
 	if (*x16 && *narrow > *x16)
 		*narrow = *x16;
 }
@@ -158,10 +165,14 @@ static void tune_hmac(struct dp *dp, IMB_MGR *wide, IMB_MGR *sse, IMB_HASH_ALG h
  * Whether, and up to which length, ipsec-mb's SSE code encrypts bursts of
  * AES-CBC, and computes bursts of HMAC-SHA-1 and HMAC-SHA-256 ICVs, faster
  * than the code init_mb_mgr_auto() picks for this CPU (xform_tune.h).
- * Measured once, on the main lcore: the workers' cores are of the same kind.
+ * Measured once, on the main lcore: the workers' cores are of the same
+ * kind. What options.tune gives is not measured but taken: runs compared
+ * in a benchmark then run the same code, which measurements on a shared
+ * host do not promise (docs/performance.md, twelfth session).
  */
 static void tune_narrow(struct dp *dp)
 {
+	const struct conf_tune *t = &dp->conf->tune;
 	IMB_MGR *wide = new_mgr(false), *sse = new_mgr(true);
 	bool tune = wide != NULL && sse != NULL && wide->used_arch > IMB_ARCH_SSE;
 
@@ -171,25 +182,36 @@ static void tune_narrow(struct dp *dp)
 	dp->sha1_x16_max = 0;
 	dp->sha256_x16_max = 0;
 	if (tune) {
-		dp->cbc_narrow_max = xform_tune_cbc_narrow(wide, sse, dp->burst);
-		tune_hmac(dp, wide, sse, IMB_AUTH_HMAC_SHA_1, &dp->sha1_narrow_max,
-			  &dp->sha1_x16_max);
-		tune_hmac(dp, wide, sse, IMB_AUTH_HMAC_SHA_256, &dp->sha256_narrow_max,
-			  &dp->sha256_x16_max);
+		dp->cbc_narrow_max = TUNED(t->cbc_sse, xform_tune_cbc_narrow(wide, sse,
+									     dp->burst));
+		tune_hmac(dp, wide, sse, IMB_AUTH_HMAC_SHA_1, t->sha1_sse, t->sha1_x16,
+			  &dp->sha1_narrow_max, &dp->sha1_x16_max);
+		tune_hmac(dp, wide, sse, IMB_AUTH_HMAC_SHA_256, t->sha256_sse,
+			  t->sha256_x16, &dp->sha256_narrow_max, &dp->sha256_x16_max);
 	}
 	if (wide != NULL)
 		imb_inst_mgr_free(wide);
 	if (sse != NULL)
 		imb_inst_mgr_free(sse);
+	if (((t->sha1_x16 != CONF_TUNE_MEASURE && t->sha1_x16 != 0) ||
+	     (t->sha256_x16 != CONF_TUNE_MEASURE && t->sha256_x16 != 0)) &&
+	    !hmac_x16_usable(IMB_AUTH_HMAC_SHA_1))
+		ELOG(WARNING, "options.tune: this CPU cannot run the 16-lane HMAC "
+		     "code (AVX-512 needed): *_x16_max ignored");
 	if (!tune)
 		return;
-	ELOG(INFO, "SSE code (measured faster) for bursts of: AES-CBC encryption "
+	ELOG(INFO, "SSE code (%s) for bursts of: AES-CBC encryption "
 	     "of payloads up to %u bytes, HMAC-SHA-1 of messages up to %u, "
 	     "HMAC-SHA-256 up to %u (0: never); wider code above",
+	     t->cbc_sse != CONF_TUNE_MEASURE || t->sha1_sse != CONF_TUNE_MEASURE ||
+			     t->sha256_sse != CONF_TUNE_MEASURE
+		     ? "measured faster, or options.tune" : "measured faster",
 	     dp->cbc_narrow_max, dp->sha1_narrow_max, dp->sha256_narrow_max);
-	ELOG(INFO, "16-lane code (measured faster) for HMAC-SHA-1 of messages up "
-	     "to %u bytes, HMAC-SHA-256 up to %u (0: never)", dp->sha1_x16_max,
-	     dp->sha256_x16_max);
+	ELOG(INFO, "16-lane code (%s) for HMAC-SHA-1 of messages up "
+	     "to %u bytes, HMAC-SHA-256 up to %u (0: never)",
+	     t->sha1_x16 != CONF_TUNE_MEASURE || t->sha256_x16 != CONF_TUNE_MEASURE
+		     ? "measured faster, or options.tune" : "measured faster",
+	     dp->sha1_x16_max, dp->sha256_x16_max);
 }
 
 /* Workers after the first get a copy of ipsec-mb of their own, so that

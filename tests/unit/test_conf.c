@@ -53,7 +53,8 @@ static void ip6(struct ip_addr *a, const char *s)
 
 static const char good[] =
 	"eal = [ \"--no-pci\", \"--vdev\", \"net_null0\" ];\n"
-	"options = { burst = 64; rx_desc = 512; mbufs = 8192; };\n"
+	"options = { burst = 64; rx_desc = 512; mbufs = 8192;"
+	" tune = { cbc_sse_max = 256; sha1_x16_max = 0; }; };\n"
 	"ports = (\n"
 	"  { name = \"lan\"; device = 0; role = \"lan\"; promiscuous = true;\n"
 	"    addresses = [ \"192.168.1.254/24\", \"2001:db8:1::fe/64\" ];\n"
@@ -106,6 +107,11 @@ static void test_good_net(const struct conf *c)
 	CHECK(c->n_eal == 3 && strcmp(c->eal[2], "net_null0") == 0);
 	CHECK(c->burst == 64 && c->rx_desc == 512 && c->tx_desc == 1024);
 	CHECK(c->mbufs == 8192);
+	/* what tune gives is fixed, the rest left to the measurement */
+	CHECK(c->tune.cbc_sse == 256 && c->tune.sha1_x16 == 0);
+	CHECK(c->tune.sha1_sse == CONF_TUNE_MEASURE &&
+	      c->tune.sha256_sse == CONF_TUNE_MEASURE &&
+	      c->tune.sha256_x16 == CONF_TUNE_MEASURE);
 	CHECK(strcmp(c->ctl_socket, "/run/esprit/esprit.sock") == 0);
 	CHECK(c->n_ports == 2);
 	CHECK(strcmp(c->ports[0].name, "lan") == 0);
@@ -282,6 +288,13 @@ static void test_bad_syntax(void)
 	/* wrong types */
 	BAD("options = {\n  burst = \"32\";\n};\n", 2, "burst must be an integer");
 	BAD("options = { burst = 200; };\n", 1, "burst must be 1..128, got 200");
+	BAD("options = {\n  tune = 1;\n};\n", 2, "tune must be a group");
+	BAD("options = { tune = {\n  sha1_x16 = 0; }; };\n", 2,
+	    "unknown key \"sha1_x16\" in options.tune");
+	BAD("options = { tune = { cbc_sse_max = 70000; }; };\n", 1,
+	    "cbc_sse_max must be 0..65535, got 70000");
+	BAD("options = { tune = { sha256_sse_max = -1; }; };\n", 1,
+	    "sha256_sse_max must be 0..65535, got -1");
 	BAD("ports = { name = \"x\"; };\n", 1, "ports must be a list");
 	BAD("ports = ( \"lan\" );\n", 1, "ports[0] must be a group");
 	BAD("ports = (\n { name = \"a\"; device = 0; role = \"lan\";\n"
@@ -643,6 +656,8 @@ static void test_misc(void)
 	if (c) {
 		CHECK(c->n_ports == 0 && c->n_sas == 0 && c->burst == 0);
 		CHECK(c->rx_desc == 1024 && c->tx_desc == 1024 && c->mbufs == 0);
+		CHECK(c->tune.cbc_sse == CONF_TUNE_MEASURE &&
+		      c->tune.sha256_x16 == CONF_TUNE_MEASURE);
 		CHECK(conf_sa_by_name(c, "x") == -1);
 	}
 	conf_free(c);
