@@ -105,7 +105,8 @@ union xform_slot {
 /*
  * What a packet's crypto needs besides the keys: 24 bytes, so that it
  * shares a cache line with the SA's other per-packet fields (sa.h) while
- * the keys, ~1.3 KB, live apart.
+ * the keys live in the SA's slot (XF_SLOT: AES-GCM by gcm16.h and the
+ * encrypt-then-MAC suites) or, ~1.5 KB of them, apart (struct xform_keys).
  */
 struct xform {
 	uint8_t cipher;		/* IMB_CIPHER_MODE */
