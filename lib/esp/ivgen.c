@@ -34,6 +34,17 @@ static void aes128_ctr_blocks8(const uint32_t rk32[44], uint64_t first,
 		_mm_storeu_si128((__m128i *)out[j], b[j]);
 }
 
+void ivgen_block(const uint32_t rk32[44], uint64_t n, uint8_t out[16])
+{
+	const __m128i *rk = (const __m128i *)rk32;
+	__m128i b = _mm_xor_si128(_mm_set_epi64x(0, (long long)n), _mm_load_si128(&rk[0]));
+
+	for (int r = 1; r < 10; r++)
+		b = _mm_aesenc_si128(b, _mm_load_si128(&rk[r]));
+	b = _mm_aesenclast_si128(b, _mm_load_si128(&rk[10]));
+	_mm_storeu_si128((__m128i *)out, b);
+}
+
 static void expand(IMB_MGR *mb, const uint8_t key[16], uint32_t rk[44])
 {
 	uint32_t unused[44] __attribute__((aligned(16)));	/* decryption's */

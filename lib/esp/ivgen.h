@@ -43,6 +43,10 @@ int ivgen_init(struct ivgen *g, IMB_MGR *mb);
  * wiped; -EIO when getrandom() gives none. For IV keys: ivgen_init()'s,
  * and the SA's of xform_make_iv(). */
 int ivgen_random_key(IMB_MGR *mb, uint32_t rk[44]);
+/* One block of the stream: AES-128 under rk of the counter block n, alone
+ * (ivgen_refill() makes eight at once). Also the SA's IV of
+ * xform_make_iv(), under its IV key, for the sequence number n. */
+void ivgen_block(const uint32_t rk[44], uint64_t n, uint8_t out[16]);
 /* With this key instead (tests: known answers). */
 void ivgen_init_key(struct ivgen *g, IMB_MGR *mb, const uint8_t key[16]);
 void ivgen_clear(struct ivgen *g);

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <string.h>
 #include <emmintrin.h>
-#include <wmmintrin.h>
 
 #include <rte_byteorder.h>
 
@@ -198,25 +197,13 @@ void xform_clear(struct xform *x)
 	secure_zero(x, sizeof(*x));
 }
 
-static inline void cbc_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
-{
-	const __m128i *rk = (const __m128i *)(x->layout & XF_SLOT ? x->etm->rest->ivkey
-								  : x->k->ivkey);
-	__m128i b = _mm_set_epi64x(0, (long long)seq);
-
-	b = _mm_xor_si128(b, _mm_load_si128(&rk[0]));
-	for (int i = 1; i < 10; i++)
-		b = _mm_aesenc_si128(b, _mm_load_si128(&rk[i]));
-	b = _mm_aesenclast_si128(b, _mm_load_si128(&rk[10]));
-	_mm_storeu_si128((__m128i *)iv, b);
-}
-
 void xform_make_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 {
 	uint64_t be;
 
-	if (x->cipher == IMB_CIPHER_CBC) {
-		cbc_iv(x, seq, iv);
+	if (x->cipher == IMB_CIPHER_CBC) {	/* under the SA's IV key */
+		ivgen_block(x->layout & XF_SLOT ? x->etm->rest->ivkey : x->k->ivkey,
+			    seq, iv);
 		return;
 	}
 	/* Counter-based suites need uniqueness only (RFC 4106 §3.1,
