@@ -139,9 +139,15 @@ static IMB_MGR *new_mgr(bool sse)
 	return imb_inst_mgr(NULL, sse, SOCKET_ID_ANY);
 }
 
-/* A length options.tune fixes, or what measure() finds; the 16-lane code
- * only where it can run. */
-#define TUNED(pin, measure) ((pin) != CONF_TUNE_MEASURE ? (pin) : (measure))
+/* Did options.tune fix this length? */
+static bool pinned(uint32_t v)
+{
+	return v != CONF_TUNE_MEASURE;
+}
+
+/* A length options.tune fixes, or else what `measure` finds (only then
+ * evaluated). */
+#define TUNED(pin, measure) (pinned(pin) ? (pin) : (measure))
 
 /*
  * An HMAC's three ways (dp.h): esprit's 16-lane code against ipsec-mb's
@@ -193,8 +199,8 @@ static void tune_narrow(struct dp *dp)
 		imb_inst_mgr_free(wide);
 	if (sse != NULL)
 		imb_inst_mgr_free(sse);
-	if (((t->sha1_x16 != CONF_TUNE_MEASURE && t->sha1_x16 != 0) ||
-	     (t->sha256_x16 != CONF_TUNE_MEASURE && t->sha256_x16 != 0)) &&
+	if (((pinned(t->sha1_x16) && t->sha1_x16) ||
+	     (pinned(t->sha256_x16) && t->sha256_x16)) &&
 	    !hmac_x16_usable(IMB_AUTH_HMAC_SHA_1))
 		ELOG(WARNING, "options.tune: this CPU cannot run the 16-lane HMAC "
 		     "code (AVX-512 needed): *_x16_max ignored");
@@ -203,13 +209,12 @@ static void tune_narrow(struct dp *dp)
 	ELOG(INFO, "SSE code (%s) for bursts of: AES-CBC encryption "
 	     "of payloads up to %u bytes, HMAC-SHA-1 of messages up to %u, "
 	     "HMAC-SHA-256 up to %u (0: never); wider code above",
-	     t->cbc_sse != CONF_TUNE_MEASURE || t->sha1_sse != CONF_TUNE_MEASURE ||
-			     t->sha256_sse != CONF_TUNE_MEASURE
+	     pinned(t->cbc_sse) || pinned(t->sha1_sse) || pinned(t->sha256_sse)
 		     ? "measured faster, or options.tune" : "measured faster",
 	     dp->cbc_narrow_max, dp->sha1_narrow_max, dp->sha256_narrow_max);
 	ELOG(INFO, "16-lane code (%s) for HMAC-SHA-1 of messages up "
 	     "to %u bytes, HMAC-SHA-256 up to %u (0: never)",
-	     t->sha1_x16 != CONF_TUNE_MEASURE || t->sha256_x16 != CONF_TUNE_MEASURE
+	     pinned(t->sha1_x16) || pinned(t->sha256_x16)
 		     ? "measured faster, or options.tune" : "measured faster",
 	     dp->sha1_x16_max, dp->sha256_x16_max);
 }

@@ -128,7 +128,7 @@ static int cipher_init(struct xform *x, struct gcm16_key *g16, IMB_MGR *mb,
 static void etm_keys(struct xform *x, struct xform_etm_keys *e, bool inbound)
 {
 	struct xform_keys *k = x->k;
-	unsigned rk = 16 * (x->key_bytes == 16 ? 11 : 15);
+	unsigned rk = 16 * (gcm16_rounds(x->key_bytes) + 1);	/* Nr + 1 keys */
 	unsigned pl = xform_etm_pad_len(x), pad = RTE_ALIGN_CEIL(rk, pl);
 
 	RTE_BUILD_BUG_ON(sizeof(union xform_slot) != sizeof(struct gcm16_key));

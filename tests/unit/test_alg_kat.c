@@ -148,7 +148,7 @@ static void check_slot(const struct esp_kat *k, const union xform_slot *sl)
 	CHECK_MSG(memcmp(&xk, &zero, offsetof(struct xform_keys, ivkey)) == 0,
 		  "%s: keys left behind", k->name);
 	CHECK_MSG(xf.pad % xform_etm_pad_len(&xf) == 0 &&
-			  xf.pad >= 16u * (xf.key_bytes == 16 ? 11 : 15) &&
+			  xf.pad >= 16u * (gcm16_rounds(xf.key_bytes) + 1) &&
 			  xf.pad + 2 * xform_etm_pad_len(&xf) <= XF_ETM_BYTES,
 		  "%s: pad at %u", k->name, xf.pad);
 }
