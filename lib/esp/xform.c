@@ -123,8 +123,8 @@ static int cipher_init(struct xform *x, struct gcm16_key *g16, IMB_MGR *mb,
 }
 
 /* An encrypt-then-MAC suite's keys for one direction into the slot
- * (struct xform_etm_keys), wiped where they were; the IV key stays, for
- * xform_make_iv() (the workers never read it). */
+ * (struct xform_etm_keys), wiped where they were; AES-CBC's IV key stays,
+ * for xform_make_iv() (the workers never read it). */
 static void etm_keys(struct xform *x, struct xform_etm_keys *e, bool inbound)
 {
 	struct xform_keys *k = x->k;
@@ -137,7 +137,7 @@ static void etm_keys(struct xform *x, struct xform_etm_keys *e, bool inbound)
 	       rk);
 	memcpy(e->b + pad, k->ipad, pl);
 	memcpy(e->b + pad + pl, k->opad, pl);
-	e->rest = k;
+	e->ivkey = x->cipher == IMB_CIPHER_CBC ? k->ivkey : NULL;
 	secure_zero(&k->aes, sizeof(k->aes));
 	secure_zero(k->ipad, sizeof(k->ipad));
 	secure_zero(k->opad, sizeof(k->opad));
@@ -188,7 +188,8 @@ int xform_init(struct xform *x, struct xform_keys *keys,
 void xform_clear(struct xform *x)
 {
 	if ((x->layout & XF_SLOT) && x->path == XF_PATH_ETM) {
-		secure_zero(x->etm->rest, sizeof(*x->etm->rest));
+		if (x->etm->ivkey != NULL)
+			secure_zero(x->etm->ivkey, XF_IVKEY_BYTES);
 		secure_zero(x->etm, sizeof(*x->etm));
 	} else if (x->layout & XF_SLOT)
 		secure_zero(x->g16, sizeof(*x->g16));
@@ -197,12 +198,36 @@ void xform_clear(struct xform *x)
 	secure_zero(x, sizeof(*x));
 }
 
+size_t xform_keys_kept(const struct xform *x)
+{
+	if (!(x->layout & XF_SLOT))
+		return sizeof(struct xform_keys);
+	return x->path == XF_PATH_ETM && x->etm->ivkey != NULL ? XF_IVKEY_BYTES : 0;
+}
+
+void xform_keys_move(struct xform *x, void *dst)
+{
+	size_t n = xform_keys_kept(x);
+
+	if (n == 0)
+		return;
+	if (!(x->layout & XF_SLOT)) {
+		memcpy(dst, x->k, n);
+		secure_zero(x->k, n);
+		x->k = dst;
+		return;
+	}
+	memcpy(dst, x->etm->ivkey, n);
+	secure_zero(x->etm->ivkey, n);
+	x->etm->ivkey = dst;
+}
+
 void xform_make_iv(const struct xform *x, uint64_t seq, uint8_t *iv)
 {
 	uint64_t be;
 
 	if (x->cipher == IMB_CIPHER_CBC) {	/* under the SA's IV key */
-		ivgen_block(x->layout & XF_SLOT ? x->etm->rest->ivkey : x->k->ivkey,
+		ivgen_block(x->layout & XF_SLOT ? x->etm->ivkey : x->k->ivkey,
 			    seq, iv);
 		return;
 	}

@@ -14,7 +14,10 @@
  *    AES-GCM's when the CPU runs gcm16.h (xf.g16; such an xform is sealed
  *    and opened by xform_gcm_*() only, not by the job functions), and an
  *    encrypt-then-MAC suite's for one direction (xf.etm; such an xform
- *    then only encrypts, or only decrypts).
+ *    then only encrypts, or only decrypts). What the xform still reads of
+ *    the xform_keys given (~1.5 KB) is then at most AES-CBC's IV key,
+ *    which xform_keys_move() takes elsewhere, so that an SA keeps only
+ *    what it uses (xform_keys_kept()).
  *  - xform_job_encrypt / xform_job_decrypt describe one packet to a job;
  *    they only set fields and never submit. `esp` points at the ESP header
  *    inside the packet; the payload (what is encrypted) follows the IV. The
@@ -89,10 +92,12 @@ struct xform_keys {
 #define XF_ETM_BYTES (16 * 16 + 2 * 64)	/* AES-256 and HMAC-SHA-512 */
 struct xform_etm_keys {
 	uint8_t b[XF_ETM_BYTES];
-	/* the xform_keys given to xform_init(): AES-CBC's IV key, which
-	 * only xform_make_iv() reads (no worker), and nothing else */
-	struct xform_keys *rest;
+	/* AES-CBC's IV key (XF_IVKEY_BYTES), which only xform_make_iv()
+	 * reads (no worker): in the xform_keys given to xform_init(), or
+	 * where xform_keys_move() put it; NULL for the other ciphers */
+	uint32_t *ivkey;
 } __attribute__((aligned(64)));
+#define XF_IVKEY_BYTES sizeof(((struct xform_keys *)0)->ivkey)
 
 /* Where xform_init() puts the keys a packet reads when the caller gives
  * a place for them (XF_SLOT): gcm16's for AES-GCM, run by gcm16.h, or an
@@ -165,6 +170,17 @@ int xform_init(struct xform *x, struct xform_keys *keys,
 	       const uint8_t *akey, unsigned akey_len, bool esn);
 /* Zero the parameters and the keys. */
 void xform_clear(struct xform *x);
+
+/*
+ * How many bytes of the xform_keys given to xform_init() x still reads:
+ * all of them without a slot; with one, AES-CBC's IV key
+ * (XF_IVKEY_BYTES) or nothing. xform_keys_move() copies those bytes to
+ * dst (64-byte aligned, that long), points x there and wipes them where
+ * they were, so that the caller may free the xform_keys; xform_clear()
+ * then wipes dst.
+ */
+size_t xform_keys_kept(const struct xform *x);
+void xform_keys_move(struct xform *x, void *dst);
 
 /*
  * Copy an IV (8 or 16 bytes, or none: alg.c) or an ICV (12, 16, 24 or 32)

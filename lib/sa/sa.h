@@ -177,7 +177,8 @@ struct sa {
 	struct sa_sel *sel;	/* [SA_TS_MAX]: the selectors (RFC 4301
 				 * §5.2), the first's IPv4 copy in line 1 */
 	struct sa_params *p;	/* description, keys zeroed */
-	struct xform_keys *keys; /* what xf.k points to (not with XF_SLOT) */
+	void *keys;		/* what xf still reads apart from the slot
+				 * (xform_keys_kept), or NULL (sa.c) */
 	struct sa_ctr *ctr;	/* [n_ctr], one per worker */
 } __rte_aligned(2 * RTE_CACHE_LINE_SIZE);	/* sa_slab.h: line pairs */
 

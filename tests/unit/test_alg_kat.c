@@ -134,6 +134,44 @@ static bool decrypt_verifies(const struct esp_kat *k, uint8_t *buf)
 	return ct_memcmp(scr.icv, rx, xf.icv_len) == 0;
 }
 
+/* What an SA keeps of xk (sa.c): xform_keys_kept() bytes, moved by
+ * xform_keys_move(): AES-CBC's IV key with a slot, nothing for the other
+ * slot suites, all of xk without one. xk is left wiped, the IVs the same,
+ * and xform_clear() wipes the new place. */
+static struct xform_keys moved;	/* where move_keys() put them */
+static size_t moved_len;
+
+static void move_keys(const struct esp_kat *k)
+{
+	static const struct xform_keys zero;
+	bool slot = xf.layout & XF_SLOT;
+	size_t want = !slot ? sizeof(xk)
+		      : xf.path == XF_PATH_ETM && xf.cipher == IMB_CIPHER_CBC ? 176 : 0;
+	uint8_t iv1[16], iv2[16];
+
+	CHECK_MSG(xform_keys_kept(&xf) == want, "%s: kept %zu, not %zu", k->name,
+		  xform_keys_kept(&xf), want);
+	xform_make_iv(&xf, 7, iv1);
+	memset(&moved, 0xcc, sizeof(moved));
+	xform_keys_move(&xf, &moved);
+	moved_len = want;
+	xform_make_iv(&xf, 7, iv2);
+	CHECK_MSG(memcmp(&xk, &zero, sizeof(xk)) == 0, "%s: left in xk", k->name);
+	CHECK_MSG(memcmp(iv1, iv2, xf.iv_len) == 0, "%s: IV after the move", k->name);
+	CHECK_MSG(want == 0 || memcmp(&moved, &zero, want) != 0, "%s: moved", k->name);
+	CHECK_MSG(want == sizeof(moved) || ((uint8_t *)&moved)[want] == 0xcc,
+		  "%s: past %zu", k->name, want);
+}
+
+/* After xform_clear(): what move_keys() moved is wiped too. */
+static void check_moved_wiped(const struct esp_kat *k)
+{
+	static const struct xform_keys zero;
+
+	CHECK_MSG(memcmp(&moved, &zero, moved_len) == 0, "%s: moved keys not wiped",
+		  k->name);
+}
+
 /* An encrypt-then-MAC xform with its keys in a slot (as every SA's,
  * sa.h): there, for its direction only, and nowhere else. */
 static void check_slot(const struct esp_kat *k, const union xform_slot *sl)
@@ -143,10 +181,12 @@ static void check_slot(const struct esp_kat *k, const union xform_slot *sl)
 	/* which schedule is there the vector's bytes tell: the other one
 	 * gives another ciphertext, or plaintext */
 	CHECK_MSG((xf.layout & XF_SLOT) && xf.etm == &sl->etm, "%s: slot", k->name);
-	CHECK_MSG(xf.etm->rest == &xk, "%s: rest", k->name);
+	CHECK_MSG(xf.etm->ivkey == (xf.cipher == IMB_CIPHER_CBC ? xk.ivkey : NULL),
+		  "%s: IV key", k->name);
 	/* round keys and pads moved: what stays in xk is the IV key only */
 	CHECK_MSG(memcmp(&xk, &zero, offsetof(struct xform_keys, ivkey)) == 0,
 		  "%s: keys left behind", k->name);
+	move_keys(k);
 	CHECK_MSG(xf.pad % xform_etm_pad_len(&xf) == 0 &&
 			  xf.pad >= 16u * (gcm16_rounds(xf.key_bytes) + 1) &&
 			  xf.pad + 2 * xform_etm_pad_len(&xf) <= XF_ETM_BYTES,
@@ -179,6 +219,8 @@ static void one_kat(const struct esp_kat *k, bool slots)
 	}
 	if (slots)
 		check_slot(k, &s_out);
+	else	/* the whole vector then runs on the moved keys */
+		move_keys(k);
 	expected_icv(k, a, icv);
 	if (k->icv != NULL && !a->aead) {	/* OpenSSL agrees with the RFC */
 		uint8_t esp[1024], ref[64];
@@ -208,6 +250,7 @@ static void one_kat(const struct esp_kat *k, bool slots)
 		xform_clear(&xf);
 		CHECK_MSG(memcmp(&s_out, &(union xform_slot){ 0 }, sizeof(s_out)) == 0,
 			  "%s: slot not wiped", k->name);
+		check_moved_wiped(k);
 		CHECK(xform_init(&xf, &xk, &s_in, true, mb, a, k->ekey, k->ekey_len,
 				 k->akey, k->akey_len, k->esn) == 0);
 		check_slot(k, &s_in);
@@ -252,6 +295,7 @@ static void one_kat(const struct esp_kat *k, bool slots)
 		}
 	}
 	xform_clear(&xf);
+	check_moved_wiped(k);
 	if (check_fail != f0)
 		fprintf(stderr, "  ^ in vector \"%s\"\n", k->name);
 }
@@ -281,6 +325,7 @@ static unsigned one_kat_direct(const struct esp_kat *k)
 	CHECK_MSG(!g16 || (xf.g16 == &gk.g16 &&
 			   xf.h1 == GCM16_HPOW(gcm16_rounds(a->key_len), 1)),
 		  "%s: gcm16's keys", k->name);
+	move_keys(k);	/* with gcm16, nothing */
 	memcpy(buf, k->hdr, k->hdr_len);
 	memcpy(buf + k->hdr_len, k->pt, k->len);
 	memset(buf + icv_off, 0xee, 32);
@@ -298,6 +343,7 @@ static unsigned one_kat_direct(const struct esp_kat *k)
 		  k->name);
 	xform_clear(&xf);
 	CHECK(gk.g16.b[0] == 0 && gk.g16.b[sizeof(gk.g16.b) - 1] == 0);	/* wiped */
+	check_moved_wiped(k);
 	return g16;
 }
 

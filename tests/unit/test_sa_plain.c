@@ -10,6 +10,10 @@
  *  - sa_kill() marks the SA dead and zeroes seq_check (outbound), and leaves
  *    an inbound SA's replay state, which shares that line, alone.
  *  - sa_seq_reserve() still stops at the sequence space with seq_check 0.
+ *  - sa_create() keeps of the keys apart from the SA's slot only what its
+ *    xform reads (xform_keys_kept): nothing for AES-GCM run by gcm16 or
+ *    AES-CTR with HMAC, the 176-byte IV key for AES-CBC with HMAC; and
+ *    sa_free() gives back every allocation.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +22,10 @@
 #include <rte_eal.h>
 #include <rte_memory.h>
 
+#include <rte_malloc.h>
+
 #include "check.h"
+#include "esp/gcm16.h"
 #include "sa_fixture.h"
 #include "sa/sa.h"
 
@@ -112,6 +119,52 @@ static void reserve_at_limit(void)
 	sa_free(sa);
 }
 
+/* An SA of suite with keys of these lengths (zero bytes), or NULL. */
+static struct sa *suite_sa(const char *suite, unsigned ekey, unsigned akey)
+{
+	struct sa_params p;
+	struct sa *sa;
+
+	fixture_sa_params(&p, SA_DIR_OUT, suite);
+	p.alg = alg_find(suite);
+	p.enc_key_len = ekey;
+	p.auth_key_len = akey;
+	sa = sa_create(&p, 1, 1, mb, SOCKET_ID_ANY, err, sizeof(err));
+	CHECK_MSG(sa != NULL, "%s: %s", suite, err);
+	return sa;
+}
+
+static void keys_kept(void)
+{
+	static const struct { const char *suite; unsigned ekey, akey; size_t kept; } t[] = {
+		{ "aes128gcm16", 20, 0, 0 },
+		{ "aes128-sha1", 16, 20, 176 },
+		{ "aes128ctr-sha1", 20, 20, 0 },
+	};
+	struct rte_malloc_socket_stats s0, s1;
+	int sock = rte_socket_id() == (unsigned)SOCKET_ID_ANY ? 0 : (int)rte_socket_id();
+
+	/* the outbound slab first: slabs stay until teardown (sa_slab.h) */
+	sa_free(suite_sa("aes128gcm16", 20, 0));
+	CHECK(rte_malloc_get_socket_stats(sock, &s0) == 0);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct sa *sa = suite_sa(t[i].suite, t[i].ekey, t[i].akey);
+		size_t want = i == 0 && !gcm16_usable() ? sizeof(struct xform_keys) : t[i].kept;
+
+		if (sa == NULL)
+			continue;
+		CHECK_MSG(xform_keys_kept(&sa->xf) == want && (sa->keys != NULL) == (want > 0),
+			  "%s: kept %zu bytes, not %zu", t[i].suite,
+			  xform_keys_kept(&sa->xf), want);
+		sa_free(sa);
+	}
+	CHECK(rte_malloc_get_socket_stats(sock, &s1) == 0);
+	CHECK_MSG(s1.alloc_count == s0.alloc_count &&
+			  s1.heap_allocsz_bytes == s0.heap_allocsz_bytes,
+		  "allocations left: %u (%zu bytes), were %u (%zu)", s1.alloc_count,
+		  s1.heap_allocsz_bytes, s0.alloc_count, s0.heap_allocsz_bytes);
+}
+
 int main(void)
 {
 	mb = fixture_up("unit_sa_plain");
@@ -120,6 +173,7 @@ int main(void)
 	gate_at_create();
 	kill();
 	reserve_at_limit();
+	keys_kept();
 	free_mb_mgr(mb);
 	rte_eal_cleanup();
 	return check_summary();
