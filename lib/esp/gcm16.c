@@ -356,7 +356,7 @@ gcm16_long(const struct gcm16_key *kd, unsigned key_bytes,
 	   const uint8_t *in, uint8_t *out, uint32_t len, uint8_t *tag,
 	   unsigned tag_len, bool open)
 {
-	gcm16(kd, (int)gcm16_rounds(key_bytes), iv, aad, aad_len, in, out, len, tag,
+	gcm16(kd, (int)aes_rounds(key_bytes), iv, aad, aad_len, in, out, len, tag,
 	      tag_len, open, true);
 }
 
@@ -401,7 +401,7 @@ G16_TARGET void gcm16_open(const struct gcm16_key *kd, unsigned key_bytes,
 void gcm16_key_init(struct gcm16_key *k, const struct gcm_key_data *kd,
 		    unsigned key_bytes)
 {
-	unsigned nr = gcm16_rounds(key_bytes);
+	unsigned nr = aes_rounds(key_bytes);
 	const uint8_t *src = (const uint8_t *)kd;
 
 	memset(k, 0, sizeof(*k));

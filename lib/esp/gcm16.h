@@ -41,6 +41,8 @@
 
 #include <intel-ipsec-mb.h>
 
+#include "esp/aes.h"
+
 /*
  * The key data gcm16 reads: the round keys, 16 (Nr + 1) bytes, then
  * H^17..H^1, 16 bytes each, the highest first: 448 bytes for AES-128,
@@ -63,12 +65,6 @@ struct gcm16_key {
 /* Where ipsec-mb's VAES AVX-512 key data keeps H^i: after 240 bytes of
  * round keys 48 powers, the highest first. */
 #define GCM16_IMB_HPOW(i) (16u * (63u - (i)))
-
-/* Nr of an AES key of key_bytes (16, 24 or 32): 10, 12 or 14. */
-static inline unsigned gcm16_rounds(unsigned key_bytes)
-{
-	return key_bytes == 16 ? 10 : key_bytes == 24 ? 12 : 14;
-}
 
 /* Up to this length the counter's low byte never carries (it starts at 2
  * and ends at 1 + blocks <= 255), and the counters are stepped faster. */

@@ -86,7 +86,7 @@ static void gcm_keys(struct xform *x, struct gcm16_key *g16, unsigned key_len)
 	secure_zero(&x->k->gcm, sizeof(x->k->gcm));
 	x->g16 = g16;
 	x->layout |= XF_SLOT;
-	x->h1 = (uint16_t)GCM16_HPOW(gcm16_rounds(key_len), 1);
+	x->h1 = (uint16_t)GCM16_HPOW(aes_rounds(key_len), 1);
 }
 
 static int cipher_init(struct xform *x, struct gcm16_key *g16, IMB_MGR *mb,
@@ -128,7 +128,7 @@ static int cipher_init(struct xform *x, struct gcm16_key *g16, IMB_MGR *mb,
 static void etm_keys(struct xform *x, struct xform_etm_keys *e, bool inbound)
 {
 	struct xform_keys *k = x->k;
-	unsigned rk = 16 * (gcm16_rounds(x->key_bytes) + 1);	/* Nr + 1 keys */
+	unsigned rk = 16 * (aes_rounds(x->key_bytes) + 1);	/* Nr + 1 keys */
 	unsigned pl = xform_etm_pad_len(x), pad = RTE_ALIGN_CEIL(rk, pl);
 
 	RTE_BUILD_BUG_ON(sizeof(union xform_slot) != sizeof(struct gcm16_key));
