@@ -3,7 +3,7 @@
 
   tools/make-many.py [--out /tmp/esprit-many] [--sas 1000,10000] [--rules 100000]
                      [--packets 20000] [--sizes 64,1420] [--hot 16] [--suite gcm]
-                     [--no-captures]
+                     [--tune KEY=BYTES,...] [--no-captures]
 
 Writes into OUT (large: not for the repository):
   sa1.conf          the baseline: 1 SA pair, its 2 protect rules
@@ -37,6 +37,11 @@ AES-128-GCM with a 16-byte ICV; cbc, AES-128-CBC with HMAC-SHA1-96:
     192.168.1.0/24: protect i<i>" (priority 1000), then bypass/discard filler up to
     RULES rules, half per direction, inside 100.64.0.0/10 -> 198.18.0.0/15 with
     tcp/udp destination ports, which the test traffic never matches.
+--tune writes options.tune into every configuration (configs/reference.conf:
+cbc_sse_max, sha1_sse_max, sha256_sse_max, sha1_x16_max, sha256_x16_max, in
+bytes), so that one SA and 10,000 run the same crypto code instead of what the
+start-up measurement picks on each run, e.g. for the cbc suite
+--tune cbc_sse_max=256,sha1_sse_max=0,sha1_x16_max=1500.
 See configs/bench/README.md.
 """
 import argparse
@@ -56,7 +61,7 @@ HEADER = """\
 # The shared benchmark's scenario (configs/bench/{suite}.conf) with many tunnels;
 # see configs/bench/README.md. {run}
 
-options = {{ mbufs = {mbufs}; }};	# the captures (infinite_rx) live in our pool
+options = {{ mbufs = {mbufs};{tune} }};	# the captures (infinite_rx) live in our pool
 
 ports = (
 	{{ name = "lan"; device = 0; role = "lan"; promiscuous = true;
@@ -75,6 +80,8 @@ neighbours = (
 	{{ ip = "172.16.1.1"; port = "wan"; mac = "02:00:00:00:00:03"; }}
 );
 """
+TUNE_KEYS = ("cbc_sse_max", "sha1_sse_max", "sha256_sse_max", "sha1_x16_max",
+             "sha256_x16_max")
 LOCAL = "192.168.1.0/24"
 PEER_BASE = ipaddress.IPv4Address("172.17.0.1")
 
@@ -139,15 +146,36 @@ def run_line(caps, packets, paired_with=None):
             f"#   --dir out --size 64 BIN@THIS BIN")
 
 
+def parse_tune(text):
+    """--tune's KEY=BYTES,... as [(key, bytes)]; ValueError says what is wrong."""
+    out = []
+    for item in (x for x in text.split(",") if x):
+        k, eq, v = item.partition("=")
+        if not eq or k not in TUNE_KEYS:
+            raise ValueError(f"{item!r}: KEY=BYTES, KEY one of {', '.join(TUNE_KEYS)}")
+        if not v.isdigit() or int(v) > 65535:
+            raise ValueError(f"{item!r}: bytes from 0 to 65535")
+        out.append((k, int(v)))
+    return out
+
+
+def tune_group(tune):
+    """options.tune for the header: '' when nothing is fixed."""
+    if not tune:
+        return ""
+    return " tune = { " + " ".join(f"{k} = {v};" for k, v in tune) + " };"
+
+
 def write_config(path, n, rules, packets, caps, net=None, hot=0, paired_with=None,
-                 suite="gcm"):
+                 suite="gcm", tune=()):
     """net: the one pair's remote subnet instead of remote(0) (sa1-wide);
-    hot: see protect_rules; paired_with: see run_line; suite: see SUITES."""
+    hot: see protect_rules; paired_with: see run_line; suite: see SUITES;
+    tune: parse_tune()'s."""
     filler = max(0, rules - 2 * n)
     with open(path + ".tmp", "w") as f:
         f.write(HEADER.format(n=n, rules=2 * n + filler, filler=filler,
                               run=run_line(caps, packets, paired_with), suite=suite,
-                              mbufs=2 * packets + 16384))
+                              mbufs=2 * packets + 16384, tune=tune_group(tune)))
         f.write("\nsas = (\n" + ",\n".join(sa_pair(i, suite) for i in range(n)) + "\n);\n")
         f.write("\nspd = (\n" + ",\n".join(protect_rules(i, net, hot) for i in range(n)))
         if filler:
@@ -169,8 +197,14 @@ def main(argv):
     p.add_argument("--suite", choices=sorted(SUITES), default="gcm",
                    help="the SAs' algorithms: gcm, AES-128-GCM; cbc, AES-128-CBC with "
                         "HMAC-SHA1-96 (%(default)s)")
+    p.add_argument("--tune", default="",
+                   help="options.tune in every configuration: KEY=BYTES,... (none)")
     p.add_argument("--no-captures", action="store_true", help="configurations only")
     a = p.parse_args(argv)
+    try:
+        tune = parse_tune(a.tune)
+    except ValueError as e:
+        p.error(f"--tune {e}")
     try:
         counts = [int(x) for x in a.sas.split(",") if x]
         hots = [int(x) for x in a.hot.split(",") if x]
@@ -186,15 +220,15 @@ def main(argv):
     nmax = max(counts)
     big = os.path.join(a.out, f"sa{nmax}")
     write_config(os.path.join(a.out, "sa1-wide.conf"), 1, 2, a.packets, big,
-                 net="10.0.0.0/8", paired_with=big + ".conf", suite=a.suite)
+                 net="10.0.0.0/8", paired_with=big + ".conf", suite=a.suite, tune=tune)
     for k in hots:
         write_config(os.path.join(a.out, f"sa{nmax}-hot{k}.conf"), nmax, a.rules, a.packets,
-                     big, hot=k, paired_with=big + ".conf", suite=a.suite)
+                     big, hot=k, paired_with=big + ".conf", suite=a.suite, tune=tune)
     for name, n, rules in scenarios:
         path = os.path.join(a.out, name + ".conf")
         caps = os.path.join(a.out, name)
         t = time.monotonic()
-        write_config(path, n, rules, a.packets, caps, suite=a.suite)
+        write_config(path, n, rules, a.packets, caps, suite=a.suite, tune=tune)
         print(f"{path}: {n} SA pairs, {rules} rules ({time.monotonic() - t:.1f} s)", flush=True)
         index["scenarios"].append({"name": name, "sas": n, "rules": rules, "config": path,
                                    "captures": caps})

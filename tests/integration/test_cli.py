@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 """
-The command line: --help, --version, --check on good configurations (ours
-and every one under configs/) and on broken ones (exit 1 with FILE:LINE:,
+The command line: --help, --version, --check on good configurations (ours,
+every one under configs/ and tools/make-many.py's, with and without
+--tune) and on broken ones (exit 1 with FILE:LINE:,
 never a byte of key material in the output), unknown arguments, no -f, a
 file that does not exist, and a real run stopped with SIGINT (final
 counters, exit 0, no keys in the telemetry either).
@@ -138,6 +139,36 @@ def check_good(r, exe, good_path):
                 p.stderr)
 
 
+def check_make_many(r, exe, tmp):
+    """tools/make-many.py's configurations (no captures, a few SAs) pass
+    --check, for both suites and with options.tune; a bad --tune is refused."""
+    tool = os.path.join(REPO, 'tools', 'make-many.py')
+    for suite, tune in (('gcm', ''), ('cbc', 'cbc_sse_max=256,sha1_sse_max=0,sha1_x16_max=1500')):
+        out = os.path.join(tmp, 'many-' + suite)
+        p = subprocess.run(['/usr/bin/python3', tool, '--out', out, '--sas', '3', '--rules', '10',
+                            '--hot', '2', '--suite', suite, '--tune', tune, '--no-captures'],
+                           capture_output=True, text=True, timeout=120)
+        r.check(f'make-many --suite {suite} --tune "{tune}": exit 0', p.returncode == 0, p.stderr)
+        confs = sorted(glob.glob(os.path.join(out, '*.conf')))
+        r.check(f'make-many --suite {suite}: five configurations', len(confs) == 5, confs)
+        for path in confs:
+            with open(path) as f:
+                text = f.read()
+            c = cli(exe, '--check', '-f', path)
+            r.check(f'--check make-many {suite} {os.path.basename(path)}: exit 0'
+                    + (', its tune group written' if tune else ''),
+                    c.returncode == 0 and (not tune or 'tune = { cbc_sse_max = 256; '
+                                           'sha1_sse_max = 0; sha1_x16_max = 1500; }' in text),
+                    c.stderr)
+    for bad, word in (('frob=1', 'KEY one of'), ('sha1_x16_max=70000', '0 to 65535'),
+                      ('cbc_sse_max', 'KEY=BYTES')):
+        p = subprocess.run(['/usr/bin/python3', tool, '--out', os.path.join(tmp, 'bad'),
+                            '--sas', '3', '--rules', '10', '--tune', bad, '--no-captures'],
+                           capture_output=True, text=True, timeout=120)
+        r.check(f'make-many --tune {bad}: exit 2, "{word}"',
+                p.returncode == 2 and word in p.stderr, p.stderr)
+
+
 def check_sigint(r, exe, good):
     pkts = [H.lan_frame(IP(src=H.host('lan', 4, 0), dst=H.host('remote', 4, 0)) /
                         UDP(sport=1, dport=2) / bytes(k)) for k in range(5)]
@@ -165,6 +196,7 @@ def main():
         good_path = write(tmp, 'good.conf', good)
         check_usage(r, exe, tmp, good_path)
         check_good(r, exe, good_path)
+        check_make_many(r, exe, tmp)
         check_broken(r, exe, tmp, good)
         check_sigint(r, exe, good)
     r.finish()
