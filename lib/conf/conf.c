@@ -58,7 +58,8 @@ static int opt_uint(struct cctx *x, const config_setting_t *g, const char *key,
 	return r < 0 ? -1 : 0;
 }
 
-/* options.tune: each key given fixes one of the tuner's lengths. */
+/* options.tune: each key given fixes one of the tuner's lengths, the
+ * others CONF_TUNE_MEASURE; opts may be NULL (no options at all). */
 static int parse_tune(struct cctx *x, const config_setting_t *opts,
 		      struct conf_tune *t)
 {
@@ -67,7 +68,7 @@ static int parse_tune(struct cctx *x, const config_setting_t *opts,
 					    "sha256_x16_max", NULL };
 	uint32_t *dst[] = { &t->cbc_sse, &t->sha1_sse, &t->sha256_sse,
 			    &t->sha1_x16, &t->sha256_x16 };
-	const config_setting_t *g = config_setting_get_member(opts, "tune");
+	const config_setting_t *g = opts ? config_setting_get_member(opts, "tune") : NULL;
 
 	for (unsigned i = 0; i < sizeof(dst) / sizeof(dst[0]); i++)
 		*dst[i] = CONF_TUNE_MEASURE;
@@ -106,11 +107,8 @@ static int parse_options(struct cctx *x, const config_setting_t *root)
 	c->burst = 0;
 	c->rx_desc = c->tx_desc = 1024;
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "%s", CTL_SOCKET_DEFAULT);
-	c->tune = (struct conf_tune){ CONF_TUNE_MEASURE, CONF_TUNE_MEASURE,
-				      CONF_TUNE_MEASURE, CONF_TUNE_MEASURE,
-				      CONF_TUNE_MEASURE };
 	if (g == NULL)
-		return 0;
+		return parse_tune(x, NULL, &c->tune);
 	if (!config_setting_is_group(g))
 		return cerr(x, g, "options must be a group: { key = value; ... }");
 	if (parse_tune(x, g, &c->tune) < 0)

@@ -15,7 +15,7 @@
  *    and opened by xform_gcm_*() only, not by the job functions), and an
  *    encrypt-then-MAC suite's for one direction (xf.etm; such an xform
  *    then only encrypts, or only decrypts). What the xform still reads of
- *    the xform_keys given (~1.5 KB) is then at most AES-CBC's IV key,
+ *    the xform_keys given (~1.3 KB) is then at most AES-CBC's IV key,
  *    which xform_keys_move() takes elsewhere, so that an SA keeps only
  *    what it uses (xform_keys_kept()).
  *  - xform_job_encrypt / xform_job_decrypt describe one packet to a job;
@@ -82,7 +82,7 @@ struct xform_keys {
  * bytes each (xform_etm_pad_len: 32, or 64 for HMAC-SHA-384/512) from
  * x->pad, which is the round keys' end rounded up to pad_len.
  *
- * Why: kept in struct xform_keys (~1.5 KB an SA, sized for ipsec-mb's
+ * Why: kept in struct xform_keys (~1.3 KB an SA, sized for ipsec-mb's
  * GCM key data, allocated apart with the SA's parameters), a packet of an
  * AES-128-CBC + HMAC-SHA1 SA read five key lines from a region of ~35 MB
  * for 10,000 SAs, beyond this guest's TLB reach; here it reads four (176
@@ -111,7 +111,7 @@ union xform_slot {
  * What a packet's crypto needs besides the keys: 24 bytes, so that it
  * shares a cache line with the SA's other per-packet fields (sa.h) while
  * the keys live in the SA's slot (XF_SLOT: AES-GCM by gcm16.h and the
- * encrypt-then-MAC suites) or, ~1.5 KB of them, apart (struct xform_keys).
+ * encrypt-then-MAC suites) or, ~1.3 KB of them, apart (struct xform_keys).
  */
 struct xform {
 	uint8_t cipher;		/* IMB_CIPHER_MODE */
