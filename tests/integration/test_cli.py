@@ -141,9 +141,12 @@ def check_good(r, exe, good_path):
 
 def check_make_many(r, exe, tmp):
     """tools/make-many.py's configurations (no captures, a few SAs) pass
-    --check, for both suites and with options.tune; a bad --tune is refused."""
+    --check, for every suite and with options.tune; a bad --tune is refused."""
     tool = os.path.join(REPO, 'tools', 'make-many.py')
-    for suite, tune in (('gcm', ''), ('cbc', 'cbc_sse_max=256,sha1_sse_max=0,sha1_x16_max=1500')):
+    algs = {'gcm': 'aes128gcm16', 'cbc': 'aes128-sha1', 'ctr': 'aes128ctr-sha1',
+            'chacha': 'chacha20poly1305'}
+    for suite, tune in (('gcm', ''), ('cbc', 'cbc_sse_max=256,sha1_sse_max=0,sha1_x16_max=1500'),
+                        ('ctr', ''), ('chacha', '')):
         out = os.path.join(tmp, 'many-' + suite)
         p = subprocess.run(['/usr/bin/python3', tool, '--out', out, '--sas', '3', '--rules', '10',
                             '--hot', '2', '--suite', suite, '--tune', tune, '--no-captures'],
@@ -157,7 +160,7 @@ def check_make_many(r, exe, tmp):
             c = cli(exe, '--check', '-f', path)
             r.check(f'--check make-many {suite} {os.path.basename(path)}: exit 0'
                     + (', its tune group written' if tune else ''),
-                    c.returncode == 0 and (not tune or 'tune = { cbc_sse_max = 256; '
+                    c.returncode == 0 and 0 < text.count('alg = ') == text.count(f'alg = "{algs[suite]}"') and (not tune or 'tune = { cbc_sse_max = 256; '
                                            'sha1_sse_max = 0; sha1_x16_max = 1500; }' in text),
                     c.stderr)
     for bad, word in (('frob=1', 'KEY one of'), ('sha1_x16_max=70000', '0 to 65535'),
