@@ -145,6 +145,19 @@ static bool pinned(uint32_t v)
 	return v != CONF_TUNE_MEASURE;
 }
 
+/* A 16-lane length options.tune sets above 0 for hash h, which this CPU
+ * cannot run (no AVX-512): tune_hmac() uses 0 instead. */
+static bool pinned_x16_unusable(uint32_t v, IMB_HASH_ALG h)
+{
+	return pinned(v) && v != 0 && !hmac_x16_usable(h);
+}
+
+/* How the lengths of a log line were chosen. */
+static const char *chosen_by(bool any_pinned)
+{
+	return any_pinned ? "measured faster, or options.tune" : "measured faster";
+}
+
 /* A length options.tune fixes, or else what `measure` finds (only then
  * evaluated). */
 #define TUNED(pin, measure) (pinned(pin) ? (pin) : (measure))
@@ -199,9 +212,8 @@ static void tune_narrow(struct dp *dp)
 		imb_inst_mgr_free(wide);
 	if (sse != NULL)
 		imb_inst_mgr_free(sse);
-	if (((pinned(t->sha1_x16) && t->sha1_x16) ||
-	     (pinned(t->sha256_x16) && t->sha256_x16)) &&
-	    !hmac_x16_usable(IMB_AUTH_HMAC_SHA_1))
+	if (pinned_x16_unusable(t->sha1_x16, IMB_AUTH_HMAC_SHA_1) ||
+	    pinned_x16_unusable(t->sha256_x16, IMB_AUTH_HMAC_SHA_256))
 		ELOG(WARNING, "options.tune: this CPU cannot run the 16-lane HMAC "
 		     "code (AVX-512 needed): *_x16_max ignored");
 	if (!tune)
@@ -209,13 +221,12 @@ static void tune_narrow(struct dp *dp)
 	ELOG(INFO, "SSE code (%s) for bursts of: AES-CBC encryption "
 	     "of payloads up to %u bytes, HMAC-SHA-1 of messages up to %u, "
 	     "HMAC-SHA-256 up to %u (0: never); wider code above",
-	     pinned(t->cbc_sse) || pinned(t->sha1_sse) || pinned(t->sha256_sse)
-		     ? "measured faster, or options.tune" : "measured faster",
+	     chosen_by(pinned(t->cbc_sse) || pinned(t->sha1_sse) ||
+		       pinned(t->sha256_sse)),
 	     dp->cbc_narrow_max, dp->sha1_narrow_max, dp->sha256_narrow_max);
 	ELOG(INFO, "16-lane code (%s) for HMAC-SHA-1 of messages up "
 	     "to %u bytes, HMAC-SHA-256 up to %u (0: never)",
-	     pinned(t->sha1_x16) || pinned(t->sha256_x16)
-		     ? "measured faster, or options.tune" : "measured faster",
+	     chosen_by(pinned(t->sha1_x16) || pinned(t->sha256_x16)),
 	     dp->sha1_x16_max, dp->sha256_x16_max);
 }
 

@@ -187,6 +187,9 @@ static int init_crypto(struct sa *sa, const struct sa_params *p, void *mb,
 	if (rc < 0) {
 		snprintf(err, errlen, "SA %s: key setup for %s failed%s", p->name,
 			 p->alg->name, rc == -ENOMEM ? ": out of memory" : "");
+		/* for the allocation failed after a good xform_init(); a
+		 * failed xform_init() has cleared already, which this repeats
+		 * harmlessly */
 		xform_clear(&sa->xf);
 	}
 	if (tmp != NULL) {

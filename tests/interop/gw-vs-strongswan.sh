@@ -36,6 +36,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/sanitizer.sh"
 KIT=${INTEROP_KIT:-}
 for k in "$ROOT/../shared/interop" /work/shared/interop; do
     [ -z "$KIT" ] && [ -x "$k/ss-peer.sh" ] && KIT=$(cd "$k" && pwd)
@@ -407,9 +408,8 @@ case_begin() {
 }
 case_end() {
     gw_stop; "$SS" down $NS_SS >/dev/null 2>&1
-    # built with ASan/UBSan (tools/test.sh's first pass): any report fails
-    grep -qE "ERROR: [A-Za-z]+Sanitizer|runtime error:" "$CD/esprit.log" 2>/dev/null &&
-        bad "sanitizer report from esprit: $(grep -m1 -E 'Sanitizer|runtime error:' "$CD/esprit.log")"
+    local report
+    report=$(sanitizer_report "$CD/esprit.log") && bad "sanitizer report from esprit: $report"
     if [ $CASE_OK = 1 ]; then pass=$((pass+1)); log "PASS $CASE ($((SECONDS-T0)) s)"
     else fail=$((fail+1)); KEEP=1; log "FAIL $CASE ($((SECONDS-T0)) s): $CD, $SS_PEER_STATE/$NS_SS/charon.log"; fi
 }

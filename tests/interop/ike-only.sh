@@ -28,6 +28,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/sanitizer.sh"
 KIT=${INTEROP_KIT:-}
 for k in "$ROOT/../shared/interop" /work/shared/interop; do
     [ -z "$KIT" ] && [ -x "$k/ss-peer.sh" ] && KIT=$(cd "$k" && pwd)
@@ -77,9 +78,8 @@ host_stop() {
     kill -KILL "$HOSTPID" 2>/dev/null
     wait "$HOSTPID" 2>/dev/null
     HOSTPID=
-    # built with ASan/UBSan (tools/test.sh's first pass): any report fails
-    grep -qE "ERROR: [A-Za-z]+Sanitizer|runtime error:" "$HOSTERR" 2>/dev/null &&
-        bad "sanitizer report from ike_udp_host: $(grep -m1 -E 'Sanitizer|runtime error:' "$HOSTERR")"
+    local report
+    report=$(sanitizer_report "$HOSTERR") && bad "sanitizer report from ike_udp_host: $report"
     return 0
 }
 
