@@ -89,7 +89,23 @@ static void gcm_keys(struct xform *x, struct gcm16_key *g16, unsigned key_len)
 	x->h1 = (uint16_t)GCM16_HPOW(aes_rounds(key_len), 1);
 }
 
-static int cipher_init(struct xform *x, struct gcm16_key *g16, IMB_MGR *mb,
+/* ChaCha20-Poly1305's key, which ipsec-mb reads as it is (RFC 7634 §2:
+ * no schedule), into the slot when there is one: a packet then reads one
+ * line next to its SA's others, and the SA keeps no xform_keys. */
+static void chacha_key(struct xform *x, union xform_slot *slot,
+		       const uint8_t *key)
+{
+	if (slot == NULL) {
+		memcpy(x->k->chacha, key, 32);
+		return;
+	}
+	memset(slot, 0, sizeof(*slot));
+	memcpy(slot->chacha, key, 32);
+	x->chacha = slot->chacha;
+	x->layout |= XF_SLOT;
+}
+
+static int cipher_init(struct xform *x, union xform_slot *slot, IMB_MGR *mb,
 		       const struct alg *a, const uint8_t *key)
 {
 	switch (a->cipher) {
@@ -100,12 +116,12 @@ static int cipher_init(struct xform *x, struct gcm16_key *g16, IMB_MGR *mb,
 			IMB_AES128_GCM_PRE(mb, key, &x->k->gcm);
 		else
 			IMB_AES256_GCM_PRE(mb, key, &x->k->gcm);
-		gcm_keys(x, g16, a->key_len);
+		gcm_keys(x, slot ? &slot->g16 : NULL, a->key_len);
 		return 0;
 	case ALG_CIPHER_CHACHA20_POLY1305:
 		x->cipher = IMB_CIPHER_CHACHA20_POLY1305;
 		x->hash = IMB_AUTH_CHACHA20_POLY1305;
-		memcpy(x->k->chacha, key, 32);
+		chacha_key(x, slot, key);
 		return 0;
 	case ALG_CIPHER_AES_CBC:
 		x->cipher = IMB_CIPHER_CBC;
@@ -167,7 +183,7 @@ int xform_init(struct xform *x, struct xform_keys *keys,
 	x->aead = a->aead;
 	if (a->salt_len)	/* ekey may be NULL (ENCR_NULL) */
 		memcpy(x->salt, ekey + a->key_len, a->salt_len);
-	rc = cipher_init(x, slot ? &slot->g16 : NULL, mb, a, ekey);
+	rc = cipher_init(x, slot, mb, a, ekey);
 	if (rc == 0 && !a->aead) {
 		x->hash = integ_to_imb(a->integ);
 		hmac_pads(x, mb, akey, akey_len);
@@ -191,7 +207,9 @@ void xform_clear(struct xform *x)
 		if (x->etm->ivkey != NULL)
 			secure_zero(x->etm->ivkey, XF_IVKEY_BYTES);
 		secure_zero(x->etm, sizeof(*x->etm));
-	} else if (x->layout & XF_SLOT)
+	} else if ((x->layout & XF_SLOT) && x->cipher == IMB_CIPHER_CHACHA20_POLY1305)
+		secure_zero(x->chacha, 32);
+	else if (x->layout & XF_SLOT)
 		secure_zero(x->g16, sizeof(*x->g16));
 	else if (x->k != NULL)
 		secure_zero(x->k, sizeof(*x->k));
@@ -312,8 +330,10 @@ static inline void job_aead(const struct xform *x, IMB_JOB *j, uint8_t *esp,
 		j->u.GCM.aad = aad;
 		j->u.GCM.aad_len_in_bytes = aad_len;
 	} else {
-		j->enc_keys = x->k->chacha;
-		j->dec_keys = x->k->chacha;
+		const uint8_t *key = x->layout & XF_SLOT ? x->chacha : x->k->chacha;
+
+		j->enc_keys = key;
+		j->dec_keys = key;
 		j->u.CHACHA20_POLY1305.aad = aad;
 		j->u.CHACHA20_POLY1305.aad_len_in_bytes = aad_len;
 	}

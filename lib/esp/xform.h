@@ -14,7 +14,8 @@
  *    AES-GCM's when the CPU runs gcm16.h (xf.g16; such an xform is sealed
  *    and opened by xform_gcm_*() only, not by the job functions), and an
  *    encrypt-then-MAC suite's for one direction (xf.etm; such an xform
- *    then only encrypts, or only decrypts). What the xform still reads of
+ *    then only encrypts, or only decrypts), and ChaCha20-Poly1305's key
+ *    (xf.chacha, 32 bytes, both directions). What the xform still reads of
  *    the xform_keys given (~1.3 KB) is then at most AES-CBC's IV key,
  *    which xform_keys_move() takes elsewhere, so that an SA keeps only
  *    what it uses (xform_keys_kept()).
@@ -100,11 +101,13 @@ struct xform_etm_keys {
 #define XF_IVKEY_BYTES sizeof(((struct xform_keys *)0)->ivkey)
 
 /* Where xform_init() puts the keys a packet reads when the caller gives
- * a place for them (XF_SLOT): gcm16's for AES-GCM, run by gcm16.h, or an
- * encrypt-then-MAC suite's for one direction. */
+ * a place for them (XF_SLOT): gcm16's for AES-GCM, run by gcm16.h, an
+ * encrypt-then-MAC suite's for one direction, or ChaCha20-Poly1305's key,
+ * which ipsec-mb's jobs read from there. */
 union xform_slot {
 	struct gcm16_key g16;
 	struct xform_etm_keys etm;
+	uint8_t chacha[32];
 };
 
 /*
@@ -132,6 +135,7 @@ struct xform {
 		/* instead, with XF_SLOT, in the slot given: */
 		struct gcm16_key *g16;		/* AES-GCM */
 		struct xform_etm_keys *etm;	/* encrypt-then-MAC suites */
+		uint8_t *chacha;		/* ChaCha20-Poly1305 */
 	};
 };
 
@@ -155,7 +159,8 @@ static inline unsigned xform_etm_pad_len(const struct xform *x)
 #define XF_GHASH_POWERS 0x3fu	/* N */
 /* The keys are in the caller's union xform_slot: AES-GCM's gcm16.h's own,
  * which then seals and opens it (g16, GCM16_HPOW); an encrypt-then-MAC
- * suite's for one direction (etm, struct xform_etm_keys). */
+ * suite's for one direction (etm, struct xform_etm_keys); ChaCha20-
+ * Poly1305's (chacha). */
 #define XF_SLOT 0x40u
 #define XF_GHASH_KARATSUBA 0x80u
 
@@ -163,7 +168,8 @@ static inline unsigned xform_etm_pad_len(const struct xform *x)
  * points to them from now on. slot: where the keys a packet reads go
  * instead (XF_SLOT), or NULL: AES-GCM's when gcm16.h runs it (x->g16),
  * else left to ipsec-mb; an encrypt-then-MAC suite's for the direction
- * `inbound` says (x->etm), which is then the only one x may run. */
+ * `inbound` says (x->etm), which is then the only one x may run;
+ * ChaCha20-Poly1305's key (x->chacha). */
 int xform_init(struct xform *x, struct xform_keys *keys,
 	       union xform_slot *slot, bool inbound, IMB_MGR *mb,
 	       const struct alg *a, const uint8_t *ekey, unsigned ekey_len,
@@ -256,11 +262,23 @@ const uint8_t *xform_received_icv(const struct xform *x, const uint8_t *esp,
 static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 				       uint32_t pay_len)
 {
-	/* x->k, x->g16 and x->etm are one pointer: the round keys are at
-	 * its start in all but the inbound AES-CBC schedule of xform_keys */
+	/* x->k, x->g16, x->etm and x->chacha are one pointer: the round
+	 * keys are at its start in all but the inbound AES-CBC schedule of
+	 * xform_keys */
 	const char *k = (const char *)x->k;
 	bool slot = x->layout & XF_SLOT;
 
+	if (x->path == XF_PATH_JOB) {
+		/* what ipsec-mb's job reads: ChaCha20-Poly1305's key, at the
+		 * start of the slot or of xform_keys; ENCR_NULL's HMAC pads */
+		if (x->cipher == IMB_CIPHER_CHACHA20_POLY1305) {
+			rte_prefetch0(k);
+		} else {
+			rte_prefetch0(x->k->ipad);
+			rte_prefetch0(x->k->opad);
+		}
+		return;
+	}
 	if (x->path == XF_PATH_ETM && decrypt && x->cipher == IMB_CIPHER_CBC &&
 	    !slot)
 		k = (const char *)x->k->aes.dec;

@@ -193,9 +193,23 @@ static void check_slot(const struct esp_kat *k, const union xform_slot *sl)
 		  "%s: pad at %u", k->name, xf.pad);
 }
 
+/* ChaCha20-Poly1305 with a slot: its key there as given (RFC 7634 §2),
+ * nothing left in xk, nothing kept. */
+static void check_chacha_slot(const struct esp_kat *k, const union xform_slot *sl)
+{
+	static const struct xform_keys zero;
+
+	CHECK_MSG((xf.layout & XF_SLOT) && xf.chacha == sl->chacha &&
+			  memcmp(sl->chacha, k->ekey, 32) == 0,
+		  "%s: key in the slot", k->name);
+	CHECK_MSG(memcmp(&xk, &zero, sizeof(xk)) == 0, "%s: left in xk", k->name);
+	move_keys(k);
+}
+
 /* The vector k through the job functions; slots: with the keys in slots
  * of one direction each (an outbound xform encrypts, an inbound one
- * decrypts), for the encrypt-then-MAC suites only. */
+ * decrypts), for the encrypt-then-MAC suites and ChaCha20-Poly1305 (whose
+ * one key serves both) only. */
 static void one_kat(const struct esp_kat *k, bool slots)
 {
 	static union xform_slot s_out, s_in;
@@ -213,11 +227,15 @@ static void one_kat(const struct esp_kat *k, bool slots)
 	CHECK_MSG(xform_init(&xf, &xk, slots ? &s_out : NULL, false, mb, a, k->ekey,
 			     k->ekey_len, k->akey, k->akey_len, k->esn) == 0,
 		  "%s: xform_init", k->name);
-	if (slots && xf.path != XF_PATH_ETM) {
+	bool chacha = a->cipher == ALG_CIPHER_CHACHA20_POLY1305;
+
+	if (slots && xf.path != XF_PATH_ETM && !chacha) {
 		xform_clear(&xf);
 		return;
 	}
-	if (slots)
+	if (slots && chacha)
+		check_chacha_slot(k, &s_out);
+	else if (slots)
 		check_slot(k, &s_out);
 	else	/* the whole vector then runs on the moved keys */
 		move_keys(k);
@@ -253,7 +271,10 @@ static void one_kat(const struct esp_kat *k, bool slots)
 		check_moved_wiped(k);
 		CHECK(xform_init(&xf, &xk, &s_in, true, mb, a, k->ekey, k->ekey_len,
 				 k->akey, k->akey_len, k->esn) == 0);
-		check_slot(k, &s_in);
+		if (chacha)
+			check_chacha_slot(k, &s_in);
+		else
+			check_slot(k, &s_in);
 	}
 
 	/* Decrypt the published ciphertext: plaintext back, same ICV. */

@@ -140,6 +140,7 @@ static void keys_kept(void)
 		{ "aes128gcm16", 20, 0, 0 },
 		{ "aes128-sha1", 16, 20, 176 },
 		{ "aes128ctr-sha1", 20, 20, 0 },
+		{ "chacha20poly1305", 36, 0, 0 },
 	};
 	struct rte_malloc_socket_stats s0, s1;
 	int sock = rte_socket_id() == (unsigned)SOCKET_ID_ANY ? 0 : (int)rte_socket_id();
