@@ -104,23 +104,26 @@ def key(label, i, nbytes=20):
 # shared benchmark's configurations have them (AES-GCM: 16-byte key and
 # 4-byte salt; CBC: 16-byte key, HMAC-SHA1: 20-byte key), and for the suites it
 # does not measure, as RFC 3686 and RFC 7634 lay out their keying material
+# Each suite: (its name for people, its SA keys).
 SUITES = {
-    "gcm": lambda d, i: f'alg = "aes128gcm16"; enc_key = "{key(d, i)}";',
-    "cbc": lambda d, i: (f'alg = "aes128-sha1"; enc_key = "{key(d, i, 16)}";\n'
-                         f'\t  auth_key = "{key(d + " auth", i)}";'),
+    "gcm": ("AES-128-GCM",
+            lambda d, i: f'alg = "aes128gcm16"; enc_key = "{key(d, i)}";'),
+    "cbc": ("AES-128-CBC with HMAC-SHA1-96",
+            lambda d, i: (f'alg = "aes128-sha1"; enc_key = "{key(d, i, 16)}";\n'
+                          f'\t  auth_key = "{key(d + " auth", i)}";')),
     # RFC 3686: 16-byte key and 4-byte nonce
-    "ctr": lambda d, i: (f'alg = "aes128ctr-sha1"; enc_key = "{key(d, i)}";\n'
-                         f'\t  auth_key = "{key(d + " auth", i)}";'),
+    "ctr": ("AES-128-CTR with HMAC-SHA1-96",
+            lambda d, i: (f'alg = "aes128ctr-sha1"; enc_key = "{key(d, i)}";\n'
+                          f'\t  auth_key = "{key(d + " auth", i)}";')),
     # RFC 7634: 32-byte key and 4-byte salt
-    "chacha": lambda d, i: f'alg = "chacha20poly1305"; enc_key = "{key(d, i, 36)}";',
+    "chacha": ("ChaCha20-Poly1305",
+               lambda d, i: f'alg = "chacha20poly1305"; enc_key = "{key(d, i, 36)}";'),
 }
-SUITE_NAMES = {"gcm": "AES-128-GCM", "cbc": "AES-128-CBC with HMAC-SHA1-96",
-               "ctr": "AES-128-CTR with HMAC-SHA1-96", "chacha": "ChaCha20-Poly1305"}
 
 
 def sa_pair(i, suite="gcm"):
     peer = PEER_BASE + i
-    keys = SUITES[suite]
+    keys = SUITES[suite][1]
     return (f'\t{{ name = "o{i}"; spi = 0x{0x10000 + i:x}; direction = "out"; mode = "tunnel";\n'
             f'\t  src = "172.16.1.5"; dst = "{peer}"; {keys("out", i)} }},\n'
             f'\t{{ name = "i{i}"; spi = 0x{0x20000 + i:x}; direction = "in"; mode = "tunnel";\n'
@@ -189,7 +192,7 @@ def write_config(path, n, rules, packets, caps, net=None, hot=0, paired_with=Non
     with open(path + ".tmp", "w") as f:
         f.write(HEADER.format(n=n, rules=2 * n + filler, filler=filler,
                               run=run_line(caps, packets, paired_with),
-                              suite_name=SUITE_NAMES[suite],
+                              suite_name=SUITES[suite][0],
                               mbufs=2 * packets + 16384, tune=tune_group(tune)))
         f.write("\nsas = (\n" + ",\n".join(sa_pair(i, suite) for i in range(n)) + "\n);\n")
         f.write("\nspd = (\n" + ",\n".join(protect_rules(i, net, hot) for i in range(n)))
@@ -211,7 +214,7 @@ def main(argv):
                    help="K of the sa<N>-hot<K>.conf oracles, for the largest N (%(default)s)")
     p.add_argument("--suite", choices=sorted(SUITES), default="gcm",
                    help="the SAs' algorithms: " +
-                        "; ".join(f"{k}, {v}" for k, v in SUITE_NAMES.items()) +
+                        "; ".join(f"{k}, {v[0]}" for k, v in SUITES.items()) +
                         " (%(default)s)")
     p.add_argument("--tune", default="",
                    help="options.tune in every configuration: KEY=BYTES,... (none)")

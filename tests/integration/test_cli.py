@@ -158,11 +158,12 @@ def check_make_many(r, exe, tmp):
             with open(path) as f:
                 text = f.read()
             c = cli(exe, '--check', '-f', path)
+            every_sa_of_suite = 0 < text.count('alg = ') == text.count(f'alg = "{algs[suite]}"')
+            tune_written = not tune or ('tune = { cbc_sse_max = 256; sha1_sse_max = 0; '
+                                        'sha1_x16_max = 1500; }' in text)
             r.check(f'--check make-many {suite} {os.path.basename(path)}: exit 0'
                     + (', its tune group written' if tune else ''),
-                    c.returncode == 0 and 0 < text.count('alg = ') == text.count(f'alg = "{algs[suite]}"') and (not tune or 'tune = { cbc_sse_max = 256; '
-                                           'sha1_sse_max = 0; sha1_x16_max = 1500; }' in text),
-                    c.stderr)
+                    c.returncode == 0 and every_sa_of_suite and tune_written, c.stderr)
     for bad, word in (('frob=1', 'KEY one of'), ('sha1_x16_max=70000', '0 to 65535'),
                       ('cbc_sse_max', 'KEY=BYTES')):
         p = subprocess.run(['/usr/bin/python3', tool, '--out', os.path.join(tmp, 'bad'),
