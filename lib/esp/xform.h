@@ -33,10 +33,10 @@
 
 #include <intel-ipsec-mb.h>
 #include <rte_common.h>
-#include <rte_prefetch.h>
 
 #include "esp/gcm16.h"
 #include "sa/alg.h"
+#include "util/prefetch.h"
 
 /* Per-packet scratch a job points into: lives until the job completes. */
 struct xform_scratch {
@@ -272,10 +272,10 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 		/* what ipsec-mb's job reads: ChaCha20-Poly1305's key, at the
 		 * start of the slot or of xform_keys; ENCR_NULL's HMAC pads */
 		if (x->cipher == IMB_CIPHER_CHACHA20_POLY1305) {
-			rte_prefetch0(k);
+			prefetch_cold(k);
 		} else {
-			rte_prefetch0(x->k->ipad);
-			rte_prefetch0(x->k->opad);
+			prefetch_cold(x->k->ipad);
+			prefetch_cold(x->k->opad);
 		}
 		return;
 	}
@@ -284,21 +284,21 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 		k = (const char *)x->k->aes.dec;
 	/* round keys: 176 bytes (AES-128), 240 (AES-256); no loop, this
 	 * runs once per packet when every packet has an SA of its own */
-	rte_prefetch0(k);
-	rte_prefetch0(k + 64);
-	rte_prefetch0(k + 128);
+	prefetch_cold(k);
+	prefetch_cold(k + 64);
+	prefetch_cold(k + 128);
 	if (x->key_bytes > 16)
-		rte_prefetch0(k + 192);
+		prefetch_cold(k + 192);
 	if (x->path == XF_PATH_ETM) {
 		if (!slot) {
-			rte_prefetch0(x->k->ipad);
-			rte_prefetch0(x->k->opad);
+			prefetch_cold(x->k->ipad);
+			prefetch_cold(x->k->opad);
 			return;
 		}
 		/* both pads in one line, but HMAC-SHA-384/512's */
-		rte_prefetch0(k + x->pad);
+		prefetch_cold(k + x->pad);
 		if (xform_etm_pad_len(x) > 32)
-			rte_prefetch0(k + x->pad + 64);
+			prefetch_cold(k + x->pad + 64);
 	} else if (slot) {	/* AES-GCM by gcm16.h, the usual */
 		/* H^i is at H^1 - 16 (i - 1); every line from H^top's to
 		 * H^1's, each step less than a line */
@@ -306,8 +306,8 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 		const char *p = h - 16 * (RTE_MIN((pay_len + 15) / 16 + 2, 17u) - 1);
 
 		for (; p < h; p += 64)
-			rte_prefetch0(p);
-		rte_prefetch0(h);
+			prefetch_cold(p);
+		prefetch_cold(h);
 	} else if (x->path == XF_PATH_GCM) {
 		uint32_t h1 = x->h1, n = x->layout & XF_GHASH_POWERS;
 		uint32_t nb = (pay_len + 15) / 16;
@@ -318,14 +318,14 @@ static inline void xform_prefetch_keys(const struct xform *x, bool decrypt,
 		 * below it only for longer payloads, whose crypto takes far
 		 * longer than the loop */
 		k = (const char *)&x->k->gcm;
-		rte_prefetch0(k + h1);
+		prefetch_cold(k + h1);
 		if (top > ((h1 & 63) >> 4) + 1)
 			for (uint32_t off = 16 * (15 + n - top) & ~63u; /* H^top's */
 			     off < (h1 & ~63u); off += 64)
-				rte_prefetch0(k + off);
+				prefetch_cold(k + off);
 		if ((x->layout & XF_GHASH_KARATSUBA) && pay_len >= 128) {
-			rte_prefetch0(k + h1 + 64);	/* H^1_k .. H^8_k */
-			rte_prefetch0(k + h1 + 128);
+			prefetch_cold(k + h1 + 64);	/* H^1_k .. H^8_k */
+			prefetch_cold(k + h1 + 128);
 		}
 	}
 }

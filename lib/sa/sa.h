@@ -45,12 +45,12 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
-#include <rte_prefetch.h>
 
 #include "dp/counters.h"
 #include "esp/replay.h"
 #include "esp/xform.h"
 #include "sa/sa_params.h"
+#include "util/prefetch.h"
 
 #define SA_HDR_MAX 48 /* outer IPv6 (40) + UDP (8) */
 
@@ -196,14 +196,17 @@ static inline bool sa_counts_solo(const struct sa *sa)
  * for a miss here: sa_prefetch() takes addresses only (call it as soon as
  * the SA is known); sa_prefetch_keys() (inbound), sa_prefetch_encap() and
  * sa_prefetch_crypto() (outbound) read line 0 to find the keys (call them
- * once that has arrived, a few packets later).
+ * once that has arrived, a few packets later). All non-temporal
+ * (util/prefetch.h): with many SAs a packet's SA lines are not read again
+ * for thousands of packets, and must not push out of L2 what every packet
+ * reads.
  */
 static inline void sa_prefetch(const struct sa *sa)
 {
 	const char *p = (const char *)sa;
 
-	rte_prefetch0(p);
-	rte_prefetch0(p + RTE_CACHE_LINE_SIZE);
+	prefetch_cold(p);
+	prefetch_cold(p + RTE_CACHE_LINE_SIZE);
 }
 
 /* The crypto keys of a packet of l3_len bytes: the IP packet's length,
@@ -225,7 +228,7 @@ static inline void sa_prefetch_encap(const struct sa *sa, uint32_t l3_len)
 	if (sa->xf.path != XF_PATH_GCM)
 		sa_prefetch_crypto(sa, false, l3_len);
 	if (sa->outer_af == AF_INET6)	/* the template's end */
-		rte_prefetch0(sa->tmpl + SA_HDR_MAX - 1);
+		prefetch_cold(sa->tmpl + SA_HDR_MAX - 1);
 }
 
 /* Inbound: the keys and the bitmap word of the newest numbers. */
@@ -233,7 +236,7 @@ static inline void sa_prefetch_keys(const struct sa *sa, uint32_t l3_len)
 {
 	sa_prefetch_crypto(sa, true, l3_len);
 	if (sa->rw.win)
-		rte_prefetch0(&sa->rw.w[(sa->rw.top >> 6) & sa->rw.mask]);
+		prefetch_cold(&sa->rw.w[(sa->rw.top >> 6) & sa->rw.mask]);
 }
 
 /* Hard lifetime or exhaustion: the SA drops everything from now on. Any

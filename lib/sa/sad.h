@@ -24,7 +24,8 @@
 #include <stdint.h>
 
 #include <rte_hash_crc.h>
-#include <rte_prefetch.h>
+
+#include "util/prefetch.h"
 
 struct sad_ent {
 	uint32_t spi_be;	/* 0: empty */
@@ -55,7 +56,7 @@ static inline uint32_t sad_home(const struct sad *t, uint32_t spi_be)
 /* For a burst: fetch the slots before they are looked up. */
 static inline void sad_prefetch(const struct sad *t, uint32_t spi_be)
 {
-	rte_prefetch0(&t->e[sad_home(t, spi_be)]);
+	prefetch_cold(&t->e[sad_home(t, spi_be)]);
 }
 
 /* The slot of spi_be, NULL when it has none. */

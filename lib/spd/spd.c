@@ -9,7 +9,8 @@
 #include <rte_byteorder.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
-#include <rte_prefetch.h>
+
+#include "util/prefetch.h"
 
 /* Field layouts over spd_key4/6. rte_acl reads input in 4-byte groups
  * (input_index); both ports share the last group. Rule values are given in
@@ -370,7 +371,7 @@ static void cached_chunk(const struct spd *spd, struct spd_cache *c,
 	unsigned m = 0;
 
 	for (unsigned i = 0; i < n; i++)
-		rte_prefetch0(&c->b[bkt[i] = cache_bucket(keys[i])]);
+		prefetch_cold(&c->b[bkt[i] = cache_bucket(keys[i])]);
 	for (unsigned i = 0; i < n; i++) {
 		const struct spd_cache_ent *e;
 		uint64_t k[2];
