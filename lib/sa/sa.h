@@ -223,9 +223,10 @@ static inline void sa_prefetch_crypto(const struct sa *sa, bool inbound,
  * of an IPv6 template; and, but for AES-GCM, whose packets are sealed
  * later (dp_outb.c: sa_prefetch_crypto() then), the keys, used by the
  * queued bursts right after the encapsulation. Those bursts run once the
- * whole burst is encapsulated, so the first packets' keys wait longer
- * than prefetch_cold() asks; CBC out 64 at 10,000 SAs read the same with
- * and without the hint (docs/performance.md, sixteenth session). */
+ * whole burst is encapsulated, so the first packets' keys wait the
+ * longest of any prefetch_cold() line; CBC out 64 at 10,000 SAs read the
+ * same with and without the hint (docs/performance.md, sixteenth
+ * session). */
 static inline void sa_prefetch_encap(const struct sa *sa, uint32_t l3_len)
 {
 	if (sa->xf.path != XF_PATH_GCM)

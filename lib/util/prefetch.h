@@ -16,10 +16,15 @@
  * other guests) 10,000 SAs' out-64 runs read 414 → 294 cycles a packet,
  * one SA's 254 → 216 (docs/performance.md, sixteenth session).
  *
- * The lines must be read soon after: a non-temporal line that leaves L1
- * before its load comes from L3 or memory again. Callers fetch them a
- * few packets ahead, not a burst ahead. A line that is already cached is
- * not moved, so one SA's traffic, whose lines stay in L1, sees no change.
+ * The lines must be read before L1 evicts them: a non-temporal line that
+ * leaves L1 unread comes from L3 or memory again. Each caller reads its
+ * lines within a few thousand cycles, with far fewer lines touched in
+ * between than L1 holds (512 on Zen 4): an SA's lines eight runs ahead,
+ * its keys two or three, a burst's SAD slots while it is parsed, a
+ * chunk's SPD buckets just before their lookups. The longest wait is the
+ * encrypt-then-MAC keys' (sa_prefetch_encap). A line that is already
+ * cached is not moved, so one SA's traffic, whose lines stay in L1, sees
+ * no change.
  */
 #include <rte_prefetch.h>
 
