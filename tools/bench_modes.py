@@ -69,6 +69,21 @@ def round_order(items, rnd):
 # --------------------------------------------------------------------------
 # many
 
+def memprobe_line(esprit_bin):
+    """tools/memprobe --brief at the SAs' footprint and beyond, or None when
+    it is not built: next to the binary's build, then build-bench/, build/.
+    A line beyond L2 costs several times more in some hours than in others
+    on a shared host; the many-tunnel ratios follow it (memprobe.c)."""
+    root = os.path.dirname(bench.HERE)
+    build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(esprit_bin))))
+    for d in (build, os.path.join(root, "build-bench"), os.path.join(root, "build")):
+        exe = os.path.join(d, "tools", "memprobe")
+        if os.access(exe, os.X_OK):
+            r = subprocess.run([exe, "--brief", "0.5", "8", "64"], capture_output=True, text=True)
+            return r.stdout.strip() if r.returncode == 0 else None
+    return None
+
+
 def ensure_many(directory, sizes):
     index_path = os.path.join(directory, "scenarios.json")
     if not os.path.exists(index_path):
@@ -96,6 +111,7 @@ def main_many(argv):
         scen = [by_name[n] for n in a.scenarios.split(",")]
     benches = [Bench(a, s["config"], s["captures"]) for s in scen]
     runs = collections.defaultdict(list)
+    probe_before = memprobe_line(benches[0].bin)
     for rnd in range(a.rounds):
         for d in a.dir:
             for size in a.sizes:
@@ -128,6 +144,9 @@ def main_many(argv):
     print("startup, seconds (start to telemetry answering, median): " + ", ".join(
         f"{b.stem} {statistics.median(r['startup_s'] for k, v in runs.items() if k[0] == b.stem for r in v):.1f}"
         for b in benches))
+    probe_after = memprobe_line(benches[0].bin)
+    if probe_before and probe_after:
+        print(f"host memory before: {probe_before}\nhost memory after:  {probe_after}")
     if worst is None:
         print("lowest ratio: none (one scenario: no baseline to compare with)")
     else:
