@@ -11,8 +11,11 @@
  *    prefetcher can guess the next line);
  *  - random: the cost of a line when the loads do not depend on each other,
  *    as a data path's prefetched lines do: independent loads of random
- *    lines, so the core keeps as many in flight as it can. latency/random
- *    is about how many lines the core keeps in flight.
+ *    lines, so the core keeps as many in flight as it can. The "in
+ *    flight" column, chase/random, estimates how many it keeps. It
+ *    overstates that where the chase pays costs the independent loads
+ *    overlap (4 MB read 68 here: the random loads were mostly L3 hits
+ *    the chase's latency does not show).
  * Both in TSC cycles (the unit of esprit's cycles per packet) and ns.
  *
  * Why: with traffic spread over 10,000 SAs every packet reads ~8 lines of
