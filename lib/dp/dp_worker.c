@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -30,8 +31,15 @@ void dp_worker_apply_msg(struct worker *w, const struct dp_msg *msg)
 		w->sa_by_id[sa->id] = sa;
 		/* counted from now on; the id may have been another SA's */
 		w->run_cnt[sa->id] = (struct sa_count){ 0, 0 };
-		if (sa->dir == SA_DIR_IN && sad_add(w->sad, sa->spi_be, sa->id, sa) < 0)
-			ELOG(ERR, "worker %u: SPI table full", w->id);
+		if (sa->dir == SA_DIR_IN) {
+			int rc = sad_add(w->sad, sa->spi_be, sa->id, sa);
+
+			/* its packets are then dropped as DROP_no_sa */
+			if (rc < 0)
+				ELOG(ERR, "worker %u: SA %u (SPI 0x%08x) not in the SPI table: %s",
+				     w->id, sa->id, rte_be_to_cpu_32(sa->spi_be),
+				     rte_strerror(-rc));
+		}
 		break;
 	case MSG_SA_DEL:
 		/* The control plane keeps the SA alive until we have acked

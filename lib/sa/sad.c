@@ -1,44 +1,101 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "sa/sad.h"
 
+#include <stdbool.h>
+
 #include <rte_common.h>
 #include <rte_malloc.h>
 
-struct sad *sad_create(uint32_t cap, int socket)
+/* Fill below which an add needs no growth: 5/8 of the slots. */
+static uint32_t sad_comfort(uint32_t slots)
 {
-	uint32_t slots = rte_align32pow2(2 * (cap ? cap : 1));
-	struct sad *t = rte_zmalloc_socket("sad", sizeof(*t) + slots * sizeof(t->e[0]),
-					   RTE_CACHE_LINE_SIZE, socket);
+	return slots / 8 * 5;
+}
+
+static struct sad_ent *sad_slots(uint32_t slots, int socket)
+{
+	return rte_zmalloc_socket("sad", (size_t)slots * sizeof(struct sad_ent),
+				  RTE_CACHE_LINE_SIZE, socket);
+}
+
+struct sad *sad_create(uint32_t max, int socket)
+{
+	struct sad *t = rte_zmalloc_socket("sad", sizeof(*t), RTE_CACHE_LINE_SIZE,
+					   socket);
 
 	if (t == NULL)
 		return NULL;
-	t->mask = slots - 1;
-	t->cap = cap;
+	t->e = sad_slots(SAD_MIN_SLOTS, socket);
+	if (t->e == NULL) {
+		rte_free(t);
+		return NULL;
+	}
+	t->mask = SAD_MIN_SLOTS - 1;
+	t->max = max;
+	t->socket = socket;
 	return t;
 }
 
 void sad_free(struct sad *t)
 {
+	if (t == NULL)
+		return;
+	rte_free(t->e);
 	rte_free(t);
+}
+
+/* The empty slot spi_be's probe sequence reaches first (spi_be absent). */
+static uint32_t sad_free_slot(const struct sad *t, uint32_t spi_be)
+{
+	uint32_t i = sad_home(t, spi_be);
+
+	while (t->e[i].spi_be != 0)
+		i = (i + 1) & t->mask;
+	return i;
+}
+
+/* Twice the slots, every entry rehashed into them; false (table as it
+ * was) when out of memory or at 2^31 slots. */
+static bool sad_grow(struct sad *t)
+{
+	uint32_t slots = t->mask + 1;
+	struct sad_ent *old = t->e, *e;
+
+	if (slots > UINT32_MAX / 2 || (e = sad_slots(2 * slots, t->socket)) == NULL)
+		return false;
+	t->e = e;
+	t->mask = 2 * slots - 1;
+	for (uint32_t i = 0; i < slots; i++)
+		if (old[i].spi_be != 0)
+			t->e[sad_free_slot(t, old[i].spi_be)] = old[i];
+	rte_free(old);
+	return true;
 }
 
 int sad_add(struct sad *t, uint32_t spi_be, uint32_t id, void *sa)
 {
-	uint32_t i;
+	uint32_t slots = t->mask + 1;
+	struct sad_ent *e;
 
 	if (spi_be == 0)
 		return -EINVAL;
-	for (i = sad_home(t, spi_be); t->e[i].spi_be != 0; i = (i + 1) & t->mask)
-		if (t->e[i].spi_be == spi_be) {
-			t->e[i].id = id;
-			t->e[i].sa = sa;
-			return 0;
-		}
-	if (t->n >= t->cap)
+	e = (struct sad_ent *)sad_find(t, spi_be);
+	if (e != NULL) {	/* a newer SA takes the SPI over */
+		e->id = id;
+		e->sa = sa;
+		return 0;
+	}
+	if (t->n >= t->max)
 		return -ENOSPC;
-	t->e[i].spi_be = spi_be;
-	t->e[i].id = id;
-	t->e[i].sa = sa;
+	/* grown when it can be; else still taken below 7/8 full, so that
+	 * probe sequences stay short and always end at an empty slot */
+	if (t->n + 1 > sad_comfort(slots) && !sad_grow(t) &&
+	    t->n + 1 > slots - slots / 8)
+		return -ENOMEM;
+	e = &t->e[sad_free_slot(t, spi_be)];
+	e->spi_be = spi_be;
+	e->id = id;
+	e->sa = sa;
 	t->n++;
 	return 0;
 }

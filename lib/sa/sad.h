@@ -5,16 +5,29 @@
  * A worker's inbound SAD index (RFC 4301 §4.4.2): SPI -> SA.
  *
  * Open addressing with linear probing in a power-of-two table kept at most
- * half full, keyed by the SPI as received (network order) and hashed with
+ * 5/8 full, keyed by the SPI as received (network order) and hashed with
  * one CRC32 instruction: a lookup is a hash, usually one 16-byte slot, and
  * no call, where rte_hash spent ~25 cycles per packet (jhash, bucket
  * signatures, memcmp through a pointer). A slot also holds the SA's id, the
  * index of the worker's per-SA tables (dp.h), so that a packet finds both
  * without reading the SA.
  *
+ * Sized by what is installed, not by the gateway's limit: the table starts
+ * at SAD_MIN_SLOTS and doubles when an add would fill it beyond 5/8, so
+ * that it holds n SAs in at most 16n/5 slots (16 bytes each). Sized for
+ * the most SAs the gateway may hold (twice its configured SAs and more,
+ * gateway.c), it took 2 MiB per worker for 10,000 inbound SAs, whose
+ * lookups then touched 10,000 lines of it; now 256 KiB, 4,096 lines.
+ *
  * Contract:
  *  - One table per worker, which is its only reader and writer (SA messages
- *    are applied between bursts, dp.h): no synchronisation.
+ *    are applied between bursts, dp.h): no synchronisation. A lookup reads
+ *    the table's header, then the slots; the header stays where it is when
+ *    the slots are reallocated (sad_add), so callers keep their pointer.
+ *  - sad_add() may allocate (rte_malloc, on the table's socket) and rehash:
+ *    once per doubling, O(n), between bursts. If that allocation fails the
+ *    entry still goes in while the table is at most 7/8 full, else the add
+ *    fails with -ENOMEM and the table is unchanged. Tables never shrink.
  *  - SPI 0 is reserved (RFC 4303 §2.1) and marks an empty slot; it is never
  *    stored, and looking it up finds nothing.
  *  - Deletion moves the following entries back (no tombstones), so probe
@@ -33,17 +46,21 @@ struct sad_ent {
 	void *sa;
 };
 
+#define SAD_MIN_SLOTS 64u
+
 struct sad {
+	struct sad_ent *e;	/* the slots */
 	uint32_t mask;		/* slots - 1 */
-	uint32_t n, cap;	/* entries, most entries allowed */
-	struct sad_ent e[];
+	uint32_t n, max;	/* entries, most entries allowed */
+	int socket;		/* where the slots are allocated */
 };
 
-/* Room for cap SAs; NULL when out of memory. */
-struct sad *sad_create(uint32_t cap, int socket);
+/* An empty table for at most max SAs; NULL when out of memory. */
+struct sad *sad_create(uint32_t max, int socket);
 void sad_free(struct sad *t);
 /* Map spi_be to sa (whose id is id), replacing an existing mapping;
- * -ENOSPC when full, -EINVAL for SPI 0. */
+ * -EINVAL for SPI 0, -ENOSPC with max entries already, -ENOMEM when the
+ * table had to grow and could not (see the contract). */
 int sad_add(struct sad *t, uint32_t spi_be, uint32_t id, void *sa);
 /* Remove spi_be if it maps to sa (a newer SA may own the SPI by now). */
 void sad_del(struct sad *t, uint32_t spi_be, const void *sa);

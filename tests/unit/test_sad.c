@@ -3,9 +3,10 @@
  * The workers' inbound SPI index (lib/sa/sad.c): lookups after adds (the
  * SA and its id), replacement, deletion only of the SA named, SPI 0 never
  * found, a full
- * table refusing more, and a long random sequence of adds and deletes
- * cross-checked against a plain array (backward-shift deletion must keep
- * every remaining SPI reachable).
+ * table refusing more, growth from the smallest table to one sized by
+ * what it holds, and a long random sequence of adds and deletes (through
+ * several doublings) cross-checked against a plain array (backward-shift
+ * deletion must keep every remaining SPI reachable).
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -71,6 +72,39 @@ static void basics(void)
 	sad_free(t);
 }
 
+/* 20,000 SAs into a table for 100,000: it grows from SAD_MIN_SLOTS to
+ * the 32,768 slots 20,000 entries need at 5/8 (not the 262,144 that 2 x
+ * 100,000 would be), every SPI still found, also after half are gone. */
+static void growth(void)
+{
+	enum { N = 20000 };
+	struct sad *t = sad_create(100000, 0);
+	unsigned bad = 0;
+
+	CHECK(t != NULL && t->mask + 1 == SAD_MIN_SLOTS);
+	for (uint32_t i = 1; i <= N; i++) {
+		/* SPIs as IKE picks them: random-looking, here a bijection */
+		uint32_t spi = i * 2654435761u;
+
+		bad += sad_add(t, spi, i + 100, tag(i)) != 0;
+		if (i == 40)	/* 5/8 of 64: still the first table */
+			bad += t->mask + 1 != SAD_MIN_SLOTS;
+	}
+	CHECK_MSG(bad == 0, "%u failed adds", bad);
+	CHECK_MSG(t->mask + 1 == 32768, "%u slots", t->mask + 1);
+	CHECK(t->n == N);
+	for (uint32_t i = 1; i <= N; i++)
+		bad += found(t, i * 2654435761u, i) == NULL;
+	for (uint32_t i = 1; i <= N; i += 2)
+		sad_del(t, i * 2654435761u, tag(i));
+	for (uint32_t i = 1; i <= N; i++)
+		bad += i % 2 ? sad_find(t, i * 2654435761u) != NULL
+			     : found(t, i * 2654435761u, i) == NULL;
+	CHECK_MSG(bad == 0, "%u lookups wrong", bad);
+	CHECK(t->n == N / 2 && t->mask + 1 == 32768);	/* never shrinks */
+	sad_free(t);
+}
+
 /* The table has what the model has for spi: nothing, or tag(i) with id
  * i + 100 (after moves by backward-shift deletion too). */
 static bool agrees(const struct sad *t, uint32_t spi, void *model)
@@ -126,6 +160,7 @@ int main(void)
 		return 1;
 	}
 	basics();
+	growth();
 	random_ops();
 	rte_eal_cleanup();
 	return check_summary();
