@@ -44,12 +44,13 @@ void sad_free(struct sad *t)
 	rte_free(t);
 }
 
-/* The empty slot spi_be's probe sequence reaches first (spi_be absent). */
-static uint32_t sad_free_slot(const struct sad *t, uint32_t spi_be)
+/* Where spi_be's probe sequence ends: its slot, or the empty one it
+ * would take. */
+static uint32_t sad_probe(const struct sad *t, uint32_t spi_be)
 {
 	uint32_t i = sad_home(t, spi_be);
 
-	while (t->e[i].spi_be != 0)
+	while (t->e[i].spi_be != 0 && t->e[i].spi_be != spi_be)
 		i = (i + 1) & t->mask;
 	return i;
 }
@@ -67,32 +68,36 @@ static bool sad_grow(struct sad *t)
 	t->mask = 2 * slots - 1;
 	for (uint32_t i = 0; i < slots; i++)
 		if (old[i].spi_be != 0)
-			t->e[sad_free_slot(t, old[i].spi_be)] = old[i];
+			t->e[sad_probe(t, old[i].spi_be)] = old[i];
 	rte_free(old);
 	return true;
 }
 
 int sad_add(struct sad *t, uint32_t spi_be, uint32_t id, void *sa)
 {
-	uint32_t slots = t->mask + 1;
+	uint32_t slots = t->mask + 1, i;
 	struct sad_ent *e;
 
 	if (spi_be == 0)
 		return -EINVAL;
-	e = (struct sad_ent *)sad_find(t, spi_be);
-	if (e != NULL) {	/* a newer SA takes the SPI over */
-		e->id = id;
-		e->sa = sa;
+	i = sad_probe(t, spi_be);
+	if (t->e[i].spi_be == spi_be) {	/* a newer SA takes the SPI over */
+		t->e[i].id = id;
+		t->e[i].sa = sa;
 		return 0;
 	}
 	if (t->n >= t->max)
 		return -ENOSPC;
-	/* grown when it can be; else still taken below 7/8 full, so that
-	 * probe sequences stay short and always end at an empty slot */
-	if (t->n + 1 > sad_comfort(slots) && !sad_grow(t) &&
-	    t->n + 1 > slots - slots / 8)
-		return -ENOMEM;
-	e = &t->e[sad_free_slot(t, spi_be)];
+	/* grown when it can be (the slot is then found again); else still
+	 * taken below 7/8 full, so that probe sequences stay short and
+	 * always end at an empty slot */
+	if (t->n + 1 > sad_comfort(slots)) {
+		if (sad_grow(t))
+			i = sad_probe(t, spi_be);
+		else if (t->n + 1 > slots - slots / 8)
+			return -ENOMEM;
+	}
+	e = &t->e[i];
 	e->spi_be = spi_be;
 	e->id = id;
 	e->sa = sa;
@@ -113,11 +118,8 @@ void sad_del(struct sad *t, uint32_t spi_be, const void *sa)
 
 	if (spi_be == 0)
 		return;
-	for (hole = sad_home(t, spi_be); t->e[hole].spi_be != spi_be;
-	     hole = (hole + 1) & t->mask)
-		if (t->e[hole].spi_be == 0)
-			return;
-	if (t->e[hole].sa != sa)
+	hole = sad_probe(t, spi_be);
+	if (t->e[hole].spi_be != spi_be || t->e[hole].sa != sa)
 		return;
 	/* Backward shift: pull later entries of the cluster into the hole
 	 * unless that would put them before their home slot. */

@@ -72,6 +72,12 @@ static void basics(void)
 	sad_free(t);
 }
 
+/* SPIs as IKE picks them: random-looking; here a bijection of i. */
+static uint32_t spi_of(uint32_t i)
+{
+	return i * 2654435761u;
+}
+
 /* 20,000 SAs into a table for 100,000: it grows from SAD_MIN_SLOTS to
  * the 32,768 slots 20,000 entries need at 5/8 (not the 262,144 that 2 x
  * 100,000 would be), every SPI still found, also after half are gone. */
@@ -83,10 +89,7 @@ static void growth(void)
 
 	CHECK(t != NULL && t->mask + 1 == SAD_MIN_SLOTS);
 	for (uint32_t i = 1; i <= N; i++) {
-		/* SPIs as IKE picks them: random-looking, here a bijection */
-		uint32_t spi = i * 2654435761u;
-
-		bad += sad_add(t, spi, i + 100, tag(i)) != 0;
+		bad += sad_add(t, spi_of(i), i + 100, tag(i)) != 0;
 		if (i == 40)	/* 5/8 of 64: still the first table */
 			bad += t->mask + 1 != SAD_MIN_SLOTS;
 	}
@@ -94,12 +97,12 @@ static void growth(void)
 	CHECK_MSG(t->mask + 1 == 32768, "%u slots", t->mask + 1);
 	CHECK(t->n == N);
 	for (uint32_t i = 1; i <= N; i++)
-		bad += found(t, i * 2654435761u, i) == NULL;
+		bad += found(t, spi_of(i), i) == NULL;
 	for (uint32_t i = 1; i <= N; i += 2)
-		sad_del(t, i * 2654435761u, tag(i));
+		sad_del(t, spi_of(i), tag(i));
 	for (uint32_t i = 1; i <= N; i++)
-		bad += i % 2 ? sad_find(t, i * 2654435761u) != NULL
-			     : found(t, i * 2654435761u, i) == NULL;
+		bad += i % 2 ? sad_find(t, spi_of(i)) != NULL
+			     : found(t, spi_of(i), i) == NULL;
 	CHECK_MSG(bad == 0, "%u lookups wrong", bad);
 	CHECK(t->n == N / 2 && t->mask + 1 == 32768);	/* never shrinks */
 	sad_free(t);
